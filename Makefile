@@ -1,0 +1,30 @@
+# Samsyn: `make run` starts it with demo data, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := SAMSYN_DEBUG=true $(BIN)/python manage.py
+
+.PHONY: install run test test-python lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	@echo "Samsyn körs på http://127.0.0.1:8000 (stoppa med Ctrl+C)"
+	@trap 'kill 0' INT TERM EXIT; $(MANAGE) db_worker & $(MANAGE) runserver 127.0.0.1:8000
+
+test: install lint
+	@scripts/ensure-chromium
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

@@ -1,0 +1,97 @@
+"""Verbs on organisations and förbund."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from samsyn.parties.choices import OrganisationKind
+from samsyn.parties.models import ApiToken, Forbund, Organisation, User
+
+
+class ForbundError(Exception):
+    """A förbund could not be created or changed; the message is Swedish and shown to the user."""
+
+
+def state_party(kind: OrganisationKind) -> Organisation:
+    return Organisation.objects.get(kind=kind, code="")
+
+
+def validate_forbund_members(members: Iterable[Organisation]) -> list[str]:
+    kinds = {m.kind for m in members}
+    errors = []
+    if OrganisationKind.KOMMUN not in kinds:
+        errors.append("Ett samordningsförbund måste ha minst en kommun som medlem.")
+    if OrganisationKind.REGION not in kinds:
+        errors.append("Ett samordningsförbund måste ha minst en region som medlem.")
+    other = sorted(
+        m.name
+        for m in members
+        if m.kind
+        not in (
+            OrganisationKind.KOMMUN,
+            OrganisationKind.REGION,
+            OrganisationKind.AF,
+            OrganisationKind.FK,
+        )
+    )
+    if other:
+        errors.append(
+            "Bara kommuner och regioner (utöver Arbetsförmedlingen och Försäkringskassan) kan "
+            "vara medlemmar i ett samordningsförbund: " + ", ".join(other) + "."
+        )
+    return errors
+
+
+@transaction.atomic
+def create_forbund(name: str, members: Iterable[Organisation]) -> Forbund:
+    """Create a förbund; Arbetsförmedlingen and Försäkringskassan are always members."""
+    members = list(members)
+    name = name.strip()
+    if not name:
+        raise ForbundError("Ange förbundets namn.")
+    errors = validate_forbund_members(members)
+    if errors:
+        raise ForbundError(" ".join(errors))
+    if Organisation.objects.filter(kind=OrganisationKind.FORBUND, name__iexact=name).exists():
+        raise ForbundError(f"Det finns redan ett förbund som heter {name}.")
+    organisation = Organisation.objects.create(name=name, kind=OrganisationKind.FORBUND)
+    forbund = Forbund.objects.create(organisation=organisation)
+    forbund.members.set(
+        [*members, state_party(OrganisationKind.AF), state_party(OrganisationKind.FK)]
+    )
+    return forbund
+
+
+@transaction.atomic
+def set_forbund_members(forbund: Forbund, members: Iterable[Organisation]) -> None:
+    members = [m for m in members if m.kind not in (OrganisationKind.AF, OrganisationKind.FK)]
+    errors = validate_forbund_members(members)
+    if errors:
+        raise ForbundError(" ".join(errors))
+    forbund.members.set(
+        [*members, state_party(OrganisationKind.AF), state_party(OrganisationKind.FK)]
+    )
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(user: User) -> str:
+    """Create (or replace) the user's API token and return it; only its digest is kept."""
+    token = secrets.token_urlsafe(32)
+    ApiToken.objects.update_or_create(user=user, defaults={"digest": token_digest(token)})
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    found = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=token_digest(token), user__is_active=True)
+        .first()
+    )
+    return found.user if found else None

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PipelineConfig(AppConfig):
+    name = "samsyn.pipeline"
+    verbose_name = "Beredning: behov, insatser och projektidéer"

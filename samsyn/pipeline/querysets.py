@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.db import models
+
+from samsyn.parties.models import Forbund, User
+
+
+class NeedQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> NeedQuerySet:
+        return self.filter(forbund__in=Forbund.objects.visible_to(user))
+
+
+class TrackQuerySet(models.QuerySet):
+    """Ideas and measures: both hang off a need, so access follows the need's förbund."""
+
+    def visible_to(self, user: User) -> TrackQuerySet:
+        return self.filter(need__forbund__in=Forbund.objects.visible_to(user))
+
+    def count_by_step(self) -> dict[str, int]:
+        return dict(self.values_list("step").annotate(n=models.Count("pk")).order_by())

@@ -1,0 +1,423 @@
+"""Verbs of the pipeline. Views and the API call these; none of them sets a step itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from samsyn.parties.choices import OrganisationKind
+from samsyn.parties.models import Forbund, Organisation, User
+from samsyn.pipeline import rules
+from samsyn.pipeline.models import (
+    Idea,
+    IdeaParty,
+    IdeaTransition,
+    Measure,
+    MeasureTransition,
+    Need,
+)
+from samsyn.pipeline.steps import (
+    Forum,
+    IdeaStep,
+    LeftRoutineReason,
+    MeasureStep,
+    StopReason,
+    idea_next_steps,
+    measure_next_steps,
+)
+
+
+class PipelineError(Exception):
+    """A refused action; `violations` carry the rule ids and Swedish explanations."""
+
+    def __init__(self, violations: list[rules.Violation] | str):
+        if isinstance(violations, str):
+            violations = [rules.Violation("", violations)]
+        self.violations = violations
+        super().__init__(" ".join(v.message for v in violations))
+
+
+class StaleEdit(PipelineError):
+    def __init__(self, record: Any):
+        super().__init__(
+            f"Någon annan har ändrat {record._meta.verbose_name} “{record}” sedan du öppnade den. "
+            "Dina ändringar har inte sparats; läs in sidan igen och gör om ändringen."
+        )
+
+
+def _lock_current(record, expected_version: int | None):
+    """Re-read the row under a lock and refuse if it changed since the user read it."""
+    locked = type(record).objects.select_for_update().get(pk=record.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleEdit(record)
+    return locked
+
+
+def _save_new_version(record, fields: Iterable[str], by: User | None, reason: str) -> None:
+    record.version += 1
+    record._history_user = by
+    record._change_reason = reason
+    record.save(update_fields=[*fields, "version"])
+
+
+# Needs -------------------------------------------------------------------------------------
+
+NEED_FIELDS = (
+    "title",
+    "target_group",
+    "description",
+    "is_finsam_target_group",
+    "identified_on",
+    "in_preparatory_structure",
+)
+
+
+@transaction.atomic
+def record_need(forbund: Forbund, *, by: User, **data: Any) -> Need:
+    need = Need(forbund=forbund, created_by=by, **{f: data[f] for f in NEED_FIELDS if f in data})
+    need._history_user = by
+    need.full_clean()
+    need.save()
+    return need
+
+
+@transaction.atomic
+def update_need(need: Need, *, by: User, expected_version: int | None, **data: Any) -> Need:
+    need = _lock_current(need, expected_version)
+    changed = [f for f in NEED_FIELDS if f in data and getattr(need, f) != data[f]]
+    for f in changed:
+        setattr(need, f, data[f])
+    if changed:
+        need.full_clean()
+        _save_new_version(need, changed, by, "Behovet ändrat")
+        # A changed target group changes the facts the rules judge ideas by.
+        for idea in need.ideas.all():
+            _check_idea_still_valid(idea)
+    return need
+
+
+# Ideas (track E) ---------------------------------------------------------------------------
+
+IDEA_FIELDS = (
+    "title",
+    "target_group",
+    "purpose",
+    "goals",
+    "implementation",
+    "owner",
+    "programme_period",
+    "aimed_at_individuals",
+    "no_other_owner",
+    "agreement_signed_on",
+)
+
+
+def idea_facts(idea: Idea) -> rules.IdeaFacts:
+    parties = [
+        rules.PartyFacts(
+            organisation_id=p.organisation_id,
+            name=p.organisation.name,
+            kind=p.organisation.kind,
+            is_cofinancier=p.is_cofinancier,
+            has_mandate=p.mandate_confirmed_at is not None,
+            has_decision=p.decision_date is not None,
+            performs_rehabilitation=p.performs_rehabilitation,
+        )
+        for p in idea.parties.select_related("organisation")
+    ]
+    owner = idea.owner
+    return rules.IdeaFacts(
+        owner_id=owner.pk if owner else None,
+        owner_kind=owner.kind if owner else None,
+        owner_name=owner.name if owner else "",
+        parties=tuple(parties),
+        target_group_is_finsam=idea.need.is_finsam_target_group,
+        need_in_preparatory_structure=idea.need.in_preparatory_structure,
+        no_other_owner=idea.no_other_owner,
+        programme_period=idea.programme_period,
+        aimed_at_individuals=idea.aimed_at_individuals,
+        agreement_signed=idea.agreement_signed_on is not None,
+    )
+
+
+def _check_idea_still_valid(idea: Idea) -> None:
+    """An edit may not put an idea in breach of the rules of the step it stands at."""
+    violations = rules.idea_state_violations(idea_facts(idea), idea.step)
+    if violations:
+        raise PipelineError(violations)
+
+
+def _check_owner_allowed(owner: Organisation | None) -> None:
+    if owner is not None:
+        violations = rules.r2_forbund_cannot_own(owner.kind)
+        if violations:
+            raise PipelineError(violations)
+
+
+@transaction.atomic
+def create_idea(need: Need, *, by: User, **data: Any) -> Idea:
+    _check_owner_allowed(data.get("owner"))
+    idea = Idea(need=need, created_by=by, **{f: data[f] for f in IDEA_FIELDS if f in data})
+    if not idea.target_group:
+        idea.target_group = need.target_group
+    idea._history_user = by
+    idea.full_clean()
+    idea.save()
+    if idea.owner_id:
+        IdeaParty.objects.get_or_create(idea=idea, organisation=idea.owner)
+    return idea
+
+
+@transaction.atomic
+def update_idea(idea: Idea, *, by: User, expected_version: int | None, **data: Any) -> Idea:
+    idea = _lock_current(idea, expected_version)
+    changed = [f for f in IDEA_FIELDS if f in data and getattr(idea, f) != data[f]]
+    if "owner" in changed:
+        _check_owner_allowed(data["owner"])
+    for f in changed:
+        setattr(idea, f, data[f])
+    if changed:
+        idea.full_clean()
+        _save_new_version(idea, changed, by, "Projektidén ändrad")
+        if idea.owner_id:
+            IdeaParty.objects.get_or_create(idea=idea, organisation=idea.owner)
+        _check_idea_still_valid(idea)
+    return idea
+
+
+def _bump(idea: Idea, by: User, reason: str) -> None:
+    """Parties are part of the idea: changing them is a new version of the idea."""
+    _save_new_version(idea, [], by, reason)
+
+
+@transaction.atomic
+def set_idea_party(
+    idea: Idea,
+    organisation: Organisation,
+    *,
+    by: User,
+    expected_version: int | None,
+    is_cofinancier: bool = True,
+    performs_rehabilitation: bool = False,
+    representative: str = "",
+    mandate: bool | None = None,
+    decision_date: dt.date | None = None,
+    decision_reference: str | None = None,
+) -> IdeaParty:
+    """Add a party to an idea or change its part: co-financing, mandate (R6), decision (R7)."""
+    idea = _lock_current(idea, expected_version)
+    if organisation.kind == OrganisationKind.FORBUND:
+        raise PipelineError(
+            "Ett samordningsförbund är inte part i ett ESF+-projekt; välj förbundets "
+            "medlemmar (R2)."
+        )
+    party, _created = IdeaParty.objects.get_or_create(idea=idea, organisation=organisation)
+    party.is_cofinancier = is_cofinancier
+    party.performs_rehabilitation = performs_rehabilitation
+    party.representative = representative
+    if mandate is True and party.mandate_confirmed_at is None:
+        party.mandate_confirmed_at = timezone.now()
+        party.mandate_confirmed_by = by
+    elif mandate is False:
+        party.mandate_confirmed_at = None
+        party.mandate_confirmed_by = None
+    if decision_date is not None or decision_reference is not None:
+        party.decision_date = decision_date
+        party.decision_reference = decision_reference or ""
+    party._history_user = by
+    party.save()
+    _bump(idea, by, f"Part {organisation} ändrad")
+    _check_idea_still_valid(idea)
+    return party
+
+
+@transaction.atomic
+def remove_idea_party(
+    idea: Idea, organisation: Organisation, *, by: User, expected_version: int | None
+) -> None:
+    idea = _lock_current(idea, expected_version)
+    if idea.owner_id == organisation.pk:
+        raise PipelineError("Projektägaren kan inte tas bort som part; byt projektägare först.")
+    deleted, _ = IdeaParty.objects.filter(idea=idea, organisation=organisation).delete()
+    if deleted:
+        _bump(idea, by, f"Part {organisation} borttagen")
+        _check_idea_still_valid(idea)
+
+
+@transaction.atomic
+def move_idea(
+    idea: Idea,
+    to_step: str,
+    *,
+    by: User,
+    forum: str = Forum.BEREDNINGSGRUPP,
+    basis_date: dt.date | None = None,
+    note: str = "",
+    stop_reason: str = "",
+    expected_version: int | None = None,
+) -> IdeaTransition:
+    """Move an idea along track E, checking the step machine and rules R1–R7."""
+    idea = _lock_current(idea, expected_version)
+    if to_step not in IdeaStep.values:
+        raise PipelineError(f"Okänt steg: {to_step}.")
+    if to_step not in idea_next_steps(idea.step):
+        raise PipelineError(
+            f"En projektidé kan inte gå från “{IdeaStep(idea.step).label}” till "
+            f"“{IdeaStep(to_step).label}”."
+        )
+    facts = idea_facts(idea)
+    violations = rules.idea_transition_violations(
+        facts, to_step, forum=forum, actor_organisation_id=by.organisation_id
+    )
+    update = ["step"]
+    if to_step == IdeaStep.STOPPED:
+        violations += _stop_reason_problems(stop_reason, note)
+        idea.stop_reason, idea.stop_note = stop_reason, note
+        update += ["stop_reason", "stop_note"]
+    if to_step == IdeaStep.LEFT_ROUTINE:
+        r5 = rules.r5_outside_finsam(facts)
+        if not r5:
+            violations.append(
+                rules.Violation(
+                    "R5",
+                    "Idén ligger inom Finsam (målgrupp och medfinansiärer), så den lämnar inte "
+                    "rutinen. Vill ni inte gå vidare: stoppa idén och ange skälet (R5).",
+                )
+            )
+        idea.left_routine_reason = (
+            LeftRoutineReason.TARGET_GROUP
+            if not facts.target_group_is_finsam
+            else LeftRoutineReason.PARTIES
+        )
+        idea.stop_note = note
+        update += ["left_routine_reason", "stop_note"]
+    if violations:
+        raise PipelineError(violations)
+    transition = IdeaTransition.objects.create(
+        idea=idea,
+        from_step=idea.step,
+        to_step=to_step,
+        by=by,
+        forum=forum,
+        basis_date=basis_date,
+        note=note,
+    )
+    idea.step = to_step
+    _save_new_version(idea, update, by, f"Till steg: {IdeaStep(to_step).label}")
+    return transition
+
+
+def _stop_reason_problems(stop_reason: str, note: str) -> list[rules.Violation]:
+    if stop_reason not in StopReason.values:
+        return [rules.Violation("", "Ange skälet till att arbetet stoppas.")]
+    if stop_reason == StopReason.OTHER and not note.strip():
+        return [rules.Violation("", "Beskriv skälet i anteckningen när du väljer “Annat skäl”.")]
+    return []
+
+
+# Measures (track F) ------------------------------------------------------------------------
+
+MEASURE_FIELDS = ("title", "target_group", "purpose", "goals", "implementation", "responsibilities")
+
+
+@transaction.atomic
+def create_measure(
+    need: Need, *, by: User, parties: Iterable[Organisation] = (), **data: Any
+) -> Measure:
+    measure = Measure(need=need, created_by=by, **{f: data[f] for f in MEASURE_FIELDS if f in data})
+    if not measure.target_group:
+        measure.target_group = need.target_group
+    measure._history_user = by
+    measure.full_clean()
+    measure.save()
+    measure.parties.set(parties)
+    return measure
+
+
+@transaction.atomic
+def update_measure(
+    measure: Measure,
+    *,
+    by: User,
+    expected_version: int | None,
+    parties: Iterable[Organisation] | None = None,
+    **data: Any,
+) -> Measure:
+    measure = _lock_current(measure, expected_version)
+    changed = [f for f in MEASURE_FIELDS if f in data and getattr(measure, f) != data[f]]
+    for f in changed:
+        setattr(measure, f, data[f])
+    measure.full_clean()
+    _save_new_version(measure, changed, by, "Insatsen ändrad")
+    if parties is not None:
+        measure.parties.set(parties)
+    return measure
+
+
+def measure_step_problems(measure: Measure, to_step: str, forum: str) -> list[rules.Violation]:
+    """What a Finsam measure needs before it can take a step (DOMAIN.md §2, track F)."""
+    problems = []
+    if to_step == MeasureStep.RESPONSIBILITY_AGREED:
+        if not measure.parties.exists():
+            problems.append(rules.Violation("F3", "Ange vilka parter som medverkar i insatsen."))
+        if not measure.responsibilities.strip():
+            problems.append(
+                rules.Violation("F3", "Beskriv ansvarsfördelningen som parterna är överens om.")
+            )
+    if to_step in (MeasureStep.BOARD_DECIDED, MeasureStep.BOARD_DECLINED) and (
+        forum != Forum.STYRELSE
+    ):
+        problems.append(
+            rules.Violation(
+                "F4",
+                "Det är förbundets styrelse som beslutar om finansiering av en Finsam-insats; "
+                "ange styrelsemötet som grund.",
+            )
+        )
+    return problems
+
+
+@transaction.atomic
+def move_measure(
+    measure: Measure,
+    to_step: str,
+    *,
+    by: User,
+    forum: str = Forum.BEREDNINGSGRUPP,
+    basis_date: dt.date | None = None,
+    note: str = "",
+    stop_reason: str = "",
+    expected_version: int | None = None,
+) -> MeasureTransition:
+    measure = _lock_current(measure, expected_version)
+    if to_step not in MeasureStep.values:
+        raise PipelineError(f"Okänt steg: {to_step}.")
+    if to_step not in measure_next_steps(measure.step):
+        raise PipelineError(
+            f"En insats kan inte gå från “{MeasureStep(measure.step).label}” till "
+            f"“{MeasureStep(to_step).label}”."
+        )
+    violations = measure_step_problems(measure, to_step, forum)
+    update = ["step"]
+    if to_step == MeasureStep.STOPPED:
+        violations += _stop_reason_problems(stop_reason, note)
+        measure.stop_reason, measure.stop_note = stop_reason, note
+        update += ["stop_reason", "stop_note"]
+    if violations:
+        raise PipelineError(violations)
+    transition = MeasureTransition.objects.create(
+        measure=measure,
+        from_step=measure.step,
+        to_step=to_step,
+        by=by,
+        forum=forum,
+        basis_date=basis_date,
+        note=note,
+    )
+    measure.step = to_step
+    _save_new_version(measure, update, by, f"Till steg: {MeasureStep(to_step).label}")
+    return transition
