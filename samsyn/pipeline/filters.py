@@ -41,7 +41,9 @@ class TrackFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(
-            Q(title__icontains=value) | Q(target_group__icontains=value) | Q(purpose__icontains=value)
+            Q(title__icontains=value)
+            | Q(target_group__icontains=value)
+            | Q(purpose__icontains=value)
         )
 
 

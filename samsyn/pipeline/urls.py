@@ -1,1 +1,28 @@
-urlpatterns = []
+from django.urls import path
+
+from samsyn.pipeline import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("forbund/ny/", views.forbund_create, name="forbund_create"),
+    path("forbund/<int:pk>/", views.forbund_detail, name="forbund"),
+    path("forbund/<int:pk>/behov/", views.need_list, name="need_list"),
+    path("forbund/<int:pk>/behov/nytt/", views.need_create, name="need_create"),
+    path("behov/<int:pk>/", views.need_detail, name="need"),
+    path("behov/<int:pk>/andra/", views.need_edit, name="need_edit"),
+    path("behov/<int:pk>/projektide/ny/", views.idea_create, name="idea_create"),
+    path("behov/<int:pk>/insats/ny/", views.measure_create, name="measure_create"),
+    path("projektideer/", views.idea_list, name="idea_list"),
+    path("projektideer/<int:pk>/", views.idea_detail, name="idea"),
+    path("projektideer/<int:pk>/andra/", views.idea_edit, name="idea_edit"),
+    path("projektideer/<int:pk>/parter/", views.idea_party, name="idea_party"),
+    path(
+        "projektideer/<int:pk>/parter/<int:organisation_pk>/ta-bort/",
+        views.idea_party_remove,
+        name="idea_party_remove",
+    ),
+    path("projektideer/<int:pk>/steg/", views.idea_move, name="idea_move"),
+    path("insatser/<int:pk>/", views.measure_detail, name="measure"),
+    path("insatser/<int:pk>/andra/", views.measure_edit, name="measure_edit"),
+    path("insatser/<int:pk>/steg/", views.measure_move, name="measure_move"),
+]

@@ -1,0 +1,534 @@
+"""Pages of the pipeline: fetch, call the domain, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from samsyn.parties.access import Permission, access_forbund, can
+from samsyn.parties.models import Forbund, Organisation
+from samsyn.parties.services import ForbundError, create_forbund
+from samsyn.pipeline import services
+from samsyn.pipeline.access import access_idea, access_measure, access_need
+from samsyn.pipeline.filters import IdeaFilter, MeasureFilter, NeedFilter
+from samsyn.pipeline.forms import (
+    ForbundForm,
+    IdeaForm,
+    IdeaPartyForm,
+    MeasureForm,
+    NeedForm,
+    TransitionForm,
+    member_parties,
+)
+from samsyn.pipeline.models import Idea, Measure, Need
+from samsyn.pipeline.rules import idea_state_violations
+from samsyn.pipeline.steps import (
+    IDEA_MAIN_PATH,
+    MEASURE_MAIN_PATH,
+    IdeaStep,
+    MeasureStep,
+    idea_next_steps,
+    measure_next_steps,
+)
+
+PAGE_SIZE = 25
+
+
+def require(user, forbund: Forbund, permission: Permission) -> None:
+    decision = can(user, forbund, permission)
+    if not decision:
+        raise PermissionDenied(decision.reason)
+
+
+def add_errors(form, error: Exception) -> None:
+    """Show a domain refusal or validation error on the form, keeping what the user typed."""
+    if isinstance(error, services.PipelineError):
+        for violation in error.violations:
+            form.add_error(None, violation.message)
+    elif isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error.messages)
+    else:
+        form.add_error(None, str(error))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    forbund_list = (
+        Forbund.objects.visible_to(request.user)
+        .select_related("organisation")
+        .annotate(
+            need_count=Count("needs", distinct=True),
+            idea_count=Count("needs__ideas", distinct=True),
+            measure_count=Count("needs__measures", distinct=True),
+        )
+    )
+    return render(request, "pipeline/home.html", {"forbund_list": forbund_list})
+
+
+@login_required
+def forbund_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_superuser:
+        raise PermissionDenied("Bara en administratör kan lägga upp ett nytt samordningsförbund.")
+    form = ForbundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        members = [*form.cleaned_data["kommuner"], *form.cleaned_data["regioner"]]
+        try:
+            forbund = create_forbund(form.cleaned_data["name"], members)
+        except ForbundError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{forbund} är upplagt.")
+            return redirect("forbund", pk=forbund.pk)
+    return render(request, "pipeline/forbund_form.html", {"form": form})
+
+
+def _board_columns(steps, counts, items, step_label):
+    by_step: dict[str, list] = {s: [] for s in steps}
+    for item in items:
+        by_step.setdefault(item.step, []).append(item)
+    return [
+        {"step": s, "label": step_label(s), "count": counts.get(s, 0), "items": by_step.get(s, [])}
+        for s in steps
+    ]
+
+
+@login_required
+def forbund_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    forbund = access_forbund(request.user, pk)
+    track = request.GET.get("track", "")
+    ideas = IdeaFilter(
+        request.GET,
+        queryset=Idea.objects.filter(need__forbund=forbund).select_related("owner", "need"),
+    )
+    measures = MeasureFilter(
+        request.GET, queryset=Measure.objects.filter(need__forbund=forbund).select_related("need")
+    )
+    context = {
+        "forbund": forbund,
+        "members": forbund.members.order_by("kind", "name"),
+        "track": track,
+        "filter": ideas,
+        "owners": member_parties(forbund),
+        "can_edit": can(request.user, forbund, Permission.EDIT_PIPELINE),
+        "need_count": forbund.needs.count(),
+    }
+    if track in ("", "E"):
+        idea_qs = ideas.qs
+        steps = [
+            *IDEA_MAIN_PATH[:6],
+            IdeaStep.GRANTED,
+            IdeaStep.REJECTED,
+            *IDEA_MAIN_PATH[7:],
+            IdeaStep.STOPPED,
+            IdeaStep.LEFT_ROUTINE,
+        ]
+        context["idea_columns"] = _board_columns(
+            steps, idea_qs.count_by_step(), idea_qs, lambda s: IdeaStep(s).label
+        )
+    if track in ("", "F"):
+        measure_qs = measures.qs
+        steps = [
+            *MEASURE_MAIN_PATH[:4],
+            MeasureStep.BOARD_DECLINED,
+            *MEASURE_MAIN_PATH[4:],
+            MeasureStep.STOPPED,
+        ]
+        context["measure_columns"] = _board_columns(
+            steps, measure_qs.count_by_step(), measure_qs, lambda s: MeasureStep(s).label
+        )
+    template = (
+        "pipeline/_board.html" if request.headers.get("HX-Request") else "pipeline/forbund.html"
+    )
+    return render(request, template, context)
+
+
+# Needs -------------------------------------------------------------------------------------
+
+SORTABLE_NEED_FIELDS = {
+    "title",
+    "-title",
+    "identified_on",
+    "-identified_on",
+    "target_group",
+    "-target_group",
+}
+
+
+@login_required
+def need_list(request: HttpRequest, pk: int) -> HttpResponse:
+    forbund = access_forbund(request.user, pk)
+    needs = NeedFilter(
+        request.GET,
+        queryset=Need.objects.filter(forbund=forbund).annotate(
+            idea_count=Count("ideas", distinct=True), measure_count=Count("measures", distinct=True)
+        ),
+    )
+    order = request.GET.get("sort", "-identified_on")
+    qs = needs.qs.order_by(order if order in SORTABLE_NEED_FIELDS else "-identified_on", "-pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "pipeline/need_list.html",
+        {
+            "forbund": forbund,
+            "filter": needs,
+            "page": page,
+            "sort": order,
+            "can_edit": can(request.user, forbund, Permission.EDIT_PIPELINE),
+        },
+    )
+
+
+@login_required
+def need_create(request: HttpRequest, pk: int) -> HttpResponse:
+    forbund = access_forbund(request.user, pk)
+    require(request.user, forbund, Permission.EDIT_PIPELINE)
+    form = NeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in services.NEED_FIELDS}
+        try:
+            need = services.record_need(forbund, by=request.user, **data)
+        except (services.PipelineError, ValidationError) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Behovet är registrerat.")
+            return redirect("need", pk=need.pk)
+    return render(request, "pipeline/need_form.html", {"form": form, "forbund": forbund})
+
+
+@login_required
+def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    need = access_need(request.user, pk)
+    return render(
+        request,
+        "pipeline/need.html",
+        {
+            "need": need,
+            "forbund": need.forbund,
+            "ideas": need.ideas.select_related("owner"),
+            "measures": need.measures.all(),
+            "history": need.history.select_related("history_user")[:50],
+            "can_edit": can(request.user, need.forbund, Permission.EDIT_PIPELINE),
+        },
+    )
+
+
+@login_required
+def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    need = access_need(request.user, pk)
+    require(request.user, need.forbund, Permission.EDIT_PIPELINE)
+    form = NeedForm(request.POST or None, instance=need)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in services.NEED_FIELDS}
+        try:
+            services.update_need(
+                need, by=request.user, expected_version=form.cleaned_data["version"], **data
+            )
+        except (services.PipelineError, ValidationError) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Behovet är sparat.")
+            return redirect("need", pk=need.pk)
+    return render(
+        request, "pipeline/need_form.html", {"form": form, "forbund": need.forbund, "need": need}
+    )
+
+
+# Ideas (track E) ---------------------------------------------------------------------------
+
+
+@login_required
+def idea_list(request: HttpRequest) -> HttpResponse:
+    ideas = IdeaFilter(
+        request.GET,
+        queryset=Idea.objects.visible_to(request.user).select_related(
+            "owner", "need__forbund__organisation"
+        ),
+    )
+    page = Paginator(ideas.qs.order_by("-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "pipeline/idea_list.html", {"filter": ideas, "page": page})
+
+
+@login_required
+def idea_create(request: HttpRequest, pk: int) -> HttpResponse:
+    need = access_need(request.user, pk)
+    require(request.user, need.forbund, Permission.EDIT_PIPELINE)
+    form = IdeaForm(
+        request.POST or None, forbund=need.forbund, initial={"target_group": need.target_group}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in services.IDEA_FIELDS}
+        try:
+            idea = services.create_idea(need, by=request.user, **data)
+        except (services.PipelineError, ValidationError) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Projektidén är registrerad.")
+            return redirect("idea", pk=idea.pk)
+    return render(
+        request, "pipeline/idea_form.html", {"form": form, "need": need, "forbund": need.forbund}
+    )
+
+
+def _idea_context(request, idea: Idea, **extra) -> dict:
+    forbund = idea.need.forbund
+    step_choices = [(s, IdeaStep(s).label) for s in idea_next_steps(idea.step)]
+    context = {
+        "idea": idea,
+        "need": idea.need,
+        "forbund": forbund,
+        "parties": idea.parties.select_related("organisation", "mandate_confirmed_by"),
+        "transitions": idea.transitions.select_related("by"),
+        "history": idea.history.select_related("history_user")[:50],
+        "can_edit": can(request.user, forbund, Permission.EDIT_PIPELINE),
+        # What would stop the next step on the main path: shown before the user tries.
+        "warnings": _upcoming_violations(idea),
+        "transition_form": TransitionForm(
+            step_choices=step_choices, initial={"version": idea.version}
+        ),
+        "party_form": IdeaPartyForm(forbund=forbund, initial={"version": idea.version}),
+    }
+    context.update(extra)
+    return context
+
+
+def _upcoming_violations(idea: Idea):
+    following = [s for s in idea_next_steps(idea.step) if s in IDEA_MAIN_PATH]
+    if not following:
+        return []
+    return idea_state_violations(services.idea_facts(idea), following[0])
+
+
+@login_required
+def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = access_idea(request.user, pk)
+    return render(request, "pipeline/idea.html", _idea_context(request, idea))
+
+
+@login_required
+def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = access_idea(request.user, pk)
+    forbund = idea.need.forbund
+    require(request.user, forbund, Permission.EDIT_PIPELINE)
+    form = IdeaForm(request.POST or None, instance=idea, forbund=forbund)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in services.IDEA_FIELDS}
+        try:
+            services.update_idea(
+                idea, by=request.user, expected_version=form.cleaned_data["version"], **data
+            )
+        except (services.PipelineError, ValidationError) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Projektidén är sparad.")
+            return redirect("idea", pk=idea.pk)
+    return render(
+        request,
+        "pipeline/idea_form.html",
+        {"form": form, "need": idea.need, "forbund": forbund, "idea": idea},
+    )
+
+
+@login_required
+@require_POST
+def idea_party(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = access_idea(request.user, pk)
+    require(request.user, idea.need.forbund, Permission.EDIT_PIPELINE)
+    form = IdeaPartyForm(request.POST, forbund=idea.need.forbund)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_idea_party(
+                idea,
+                data["organisation"],
+                by=request.user,
+                expected_version=data["version"],
+                is_cofinancier=data["is_cofinancier"],
+                performs_rehabilitation=data["performs_rehabilitation"],
+                representative=data["representative"],
+                mandate=data["mandate"],
+                decision_date=data["decision_date"],
+                decision_reference=data["decision_reference"],
+            )
+        except services.PipelineError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"{data['organisation']} är sparad som part.")
+            return redirect("idea", pk=idea.pk)
+    return render(request, "pipeline/idea.html", _idea_context(request, idea, party_form=form))
+
+
+@login_required
+@require_POST
+def idea_party_remove(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
+    idea = access_idea(request.user, pk)
+    require(request.user, idea.need.forbund, Permission.EDIT_PIPELINE)
+    organisation = get_object_or_404(Organisation, pk=organisation_pk)
+    try:
+        services.remove_idea_party(
+            idea,
+            organisation,
+            by=request.user,
+            expected_version=_int_or_none(request.POST.get("version")),
+        )
+    except services.PipelineError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{organisation} är borttagen som part.")
+    return redirect("idea", pk=idea.pk)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def idea_move(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = access_idea(request.user, pk)
+    require(request.user, idea.need.forbund, Permission.EDIT_PIPELINE)
+    step_choices = [(s, IdeaStep(s).label) for s in idea_next_steps(idea.step)]
+    form = TransitionForm(request.POST, step_choices=step_choices)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.move_idea(
+                idea,
+                data["to"],
+                by=request.user,
+                forum=data["forum"],
+                basis_date=data["basis_date"],
+                note=data["note"],
+                stop_reason=data["stop_reason"],
+                expected_version=data["version"],
+            )
+        except services.PipelineError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"Projektidén är nu i steget “{IdeaStep(data['to']).label}”.")
+            return redirect("idea", pk=idea.pk)
+    return render(request, "pipeline/idea.html", _idea_context(request, idea, transition_form=form))
+
+
+# Measures (track F) ------------------------------------------------------------------------
+
+
+@login_required
+def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
+    need = access_need(request.user, pk)
+    require(request.user, need.forbund, Permission.EDIT_PIPELINE)
+    form = MeasureForm(
+        request.POST or None, forbund=need.forbund, initial={"target_group": need.target_group}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in services.MEASURE_FIELDS}
+        try:
+            measure = services.create_measure(
+                need, by=request.user, parties=form.cleaned_data["parties"], **data
+            )
+        except (services.PipelineError, ValidationError) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Insatsen är registrerad.")
+            return redirect("measure", pk=measure.pk)
+    return render(
+        request,
+        "pipeline/measure_form.html",
+        {"form": form, "need": need, "forbund": need.forbund},
+    )
+
+
+def _measure_context(request, measure: Measure, **extra) -> dict:
+    forbund = measure.need.forbund
+    step_choices = [(s, MeasureStep(s).label) for s in measure_next_steps(measure.step)]
+    context = {
+        "measure": measure,
+        "need": measure.need,
+        "forbund": forbund,
+        "parties": measure.parties.all(),
+        "transitions": measure.transitions.select_related("by"),
+        "history": measure.history.select_related("history_user")[:50],
+        "can_edit": can(request.user, forbund, Permission.EDIT_PIPELINE),
+        "transition_form": TransitionForm(
+            step_choices=step_choices, initial={"version": measure.version}
+        ),
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = access_measure(request.user, pk)
+    return render(request, "pipeline/measure.html", _measure_context(request, measure))
+
+
+@login_required
+def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = access_measure(request.user, pk)
+    forbund = measure.need.forbund
+    require(request.user, forbund, Permission.EDIT_PIPELINE)
+    form = MeasureForm(request.POST or None, instance=measure, forbund=forbund)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in services.MEASURE_FIELDS}
+        try:
+            services.update_measure(
+                measure,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                parties=form.cleaned_data["parties"],
+                **data,
+            )
+        except (services.PipelineError, ValidationError) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Insatsen är sparad.")
+            return redirect("measure", pk=measure.pk)
+    return render(
+        request,
+        "pipeline/measure_form.html",
+        {"form": form, "need": measure.need, "forbund": forbund, "measure": measure},
+    )
+
+
+@login_required
+@require_POST
+def measure_move(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = access_measure(request.user, pk)
+    require(request.user, measure.need.forbund, Permission.EDIT_PIPELINE)
+    step_choices = [(s, MeasureStep(s).label) for s in measure_next_steps(measure.step)]
+    form = TransitionForm(request.POST, step_choices=step_choices)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.move_measure(
+                measure,
+                data["to"],
+                by=request.user,
+                forum=data["forum"],
+                basis_date=data["basis_date"],
+                note=data["note"],
+                stop_reason=data["stop_reason"],
+                expected_version=data["version"],
+            )
+        except services.PipelineError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"Insatsen är nu i steget “{MeasureStep(data['to']).label}”.")
+            return redirect("measure", pk=measure.pk)
+    return render(
+        request, "pipeline/measure.html", _measure_context(request, measure, transition_form=form)
+    )
