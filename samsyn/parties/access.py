@@ -50,10 +50,14 @@ def role_in(user: User, forbund: Forbund) -> str | None:
 def can(user: User, forbund: Forbund, permission: Permission) -> Decision:
     if not user.is_authenticated:
         return Decision(False, "Du är inte inloggad.")
+    if not user.is_active:
+        return Decision(False, "Ditt konto är inaktiverat.")
     if user.is_superuser:
         return Decision(True)
     role = role_in(user, forbund)
-    if role is not None and permission in ROLE_PERMISSIONS[role]:
+    if role is None:
+        return Decision(False, REFUSAL_MESSAGES[Permission.VIEW])
+    if permission in ROLE_PERMISSIONS[role]:
         return Decision(True)
     return Decision(False, REFUSAL_MESSAGES[permission])
 

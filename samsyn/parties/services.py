@@ -56,7 +56,11 @@ def create_forbund(name: str, members: Iterable[Organisation]) -> Forbund:
     errors = validate_forbund_members(members)
     if errors:
         raise ForbundError(" ".join(errors))
-    if Organisation.objects.filter(kind=OrganisationKind.FORBUND, name__iexact=name).exists():
+    # Compared in Python: SQLite's case-insensitive match folds only ASCII, not Å, Ä, Ö.
+    existing = Organisation.objects.filter(kind=OrganisationKind.FORBUND).values_list(
+        "name", flat=True
+    )
+    if any(other.casefold() == name.casefold() for other in existing):
         raise ForbundError(f"Det finns redan ett förbund som heter {name}.")
     organisation = Organisation.objects.create(name=name, kind=OrganisationKind.FORBUND)
     forbund = Forbund.objects.create(organisation=organisation)
@@ -95,3 +99,27 @@ def user_for_token(token: str) -> User | None:
         .first()
     )
     return found.user if found else None
+
+
+@transaction.atomic
+def set_role(forbund: Forbund, user: User, role: str) -> None:
+    from samsyn.parties.choices import Role
+    from samsyn.parties.models import ForbundRole
+
+    if role not in Role.values:
+        raise ForbundError("Välj en roll: kansli, ledamot i beredningsgrupp eller läsare.")
+    ForbundRole.objects.update_or_create(user=user, forbund=forbund, defaults={"role": role})
+
+
+@transaction.atomic
+def remove_role(forbund: Forbund, user: User) -> None:
+    from samsyn.parties.choices import Role
+    from samsyn.parties.models import ForbundRole
+
+    roles = ForbundRole.objects.select_for_update().filter(forbund=forbund)
+    if not roles.filter(user=user).exists():
+        raise ForbundError(f"{user} har ingen roll i förbundet.")
+    last_kansli = not roles.filter(role=Role.KANSLI).exclude(user=user).exists()
+    if last_kansli and roles.filter(user=user, role=Role.KANSLI).exists():
+        raise ForbundError("Förbundet måste ha minst en person i kansliet.")
+    roles.filter(user=user).delete()

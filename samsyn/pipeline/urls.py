@@ -1,11 +1,18 @@
 from django.urls import path
 
+from samsyn.parties import views as parties_views
 from samsyn.pipeline import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("forbund/ny/", views.forbund_create, name="forbund_create"),
     path("forbund/<int:pk>/", views.forbund_detail, name="forbund"),
+    path("forbund/<int:pk>/hantera/", parties_views.forbund_manage, name="forbund_manage"),
+    path(
+        "forbund/<int:pk>/roller/<int:user_pk>/ta-bort/",
+        parties_views.role_remove,
+        name="role_remove",
+    ),
     path("forbund/<int:pk>/behov/", views.need_list, name="need_list"),
     path("forbund/<int:pk>/behov/nytt/", views.need_create, name="need_create"),
     path("behov/<int:pk>/", views.need_detail, name="need"),

@@ -120,6 +120,7 @@ def forbund_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "filter": ideas,
         "owners": member_parties(forbund),
         "can_edit": can(request.user, forbund, Permission.EDIT_PIPELINE),
+        "can_manage": can(request.user, forbund, Permission.MANAGE_FORBUND),
         "need_count": forbund.needs.count(),
     }
     if track in ("", "E"):

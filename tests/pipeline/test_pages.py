@@ -214,6 +214,8 @@ def _pipeline_urls_for(need: Need, idea: Idea, measure) -> list[str]:
         kwargs = {"pk": ids[owner]}
         if "organisation_pk" in route:
             kwargs["organisation_pk"] = kommun("1490").pk
+        if "user_pk" in route:
+            kwargs["user_pk"] = need.created_by_id
         urls.append(reverse(pattern.name, kwargs=kwargs))
     return urls
 

@@ -1,0 +1,75 @@
+"""The kansli's page for the förbund itself: member parties and people's roles."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from samsyn.parties.access import Permission, access_forbund, can
+from samsyn.parties.choices import OrganisationKind
+from samsyn.parties.forms import ForbundMembersForm, RoleForm
+from samsyn.parties.models import User
+from samsyn.parties.services import ForbundError, remove_role, set_forbund_members, set_role
+
+
+def _managed_forbund(request: HttpRequest, pk: int):
+    forbund = access_forbund(request.user, pk)
+    decision = can(request.user, forbund, Permission.MANAGE_FORBUND)
+    if not decision:
+        raise PermissionDenied(decision.reason)
+    return forbund
+
+
+@login_required
+def forbund_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    forbund = _managed_forbund(request, pk)
+    members = forbund.members.all()
+    members_form = ForbundMembersForm(
+        request.POST if request.POST.get("action") == "members" else None,
+        initial={
+            "kommuner": [m for m in members if m.kind == OrganisationKind.KOMMUN],
+            "regioner": [m for m in members if m.kind == OrganisationKind.REGION],
+        },
+    )
+    role_form = RoleForm(request.POST if request.POST.get("action") == "role" else None)
+    if members_form.is_bound and members_form.is_valid():
+        try:
+            set_forbund_members(
+                forbund,
+                [*members_form.cleaned_data["kommuner"], *members_form.cleaned_data["regioner"]],
+            )
+        except ForbundError as exc:
+            members_form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Förbundets medlemmar är sparade.")
+            return redirect("forbund_manage", pk=forbund.pk)
+    if role_form.is_bound and role_form.is_valid():
+        set_role(forbund, role_form.cleaned_data["username"], role_form.cleaned_data["role"])
+        messages.success(request, f"{role_form.cleaned_data['username']} har fått sin roll.")
+        return redirect("forbund_manage", pk=forbund.pk)
+    return render(
+        request,
+        "parties/forbund_manage.html",
+        {
+            "forbund": forbund,
+            "members_form": members_form,
+            "role_form": role_form,
+            "roles": forbund.roles.select_related("user__organisation").order_by("user__username"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def role_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    forbund = _managed_forbund(request, pk)
+    user = get_object_or_404(User, pk=user_pk)
+    try:
+        remove_role(forbund, user)
+    except ForbundError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{user} har inte längre någon roll i förbundet.")
+    return redirect("forbund_manage", pk=forbund.pk)

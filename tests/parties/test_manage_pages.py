@@ -1,0 +1,63 @@
+"""The kansli manages the förbund's member parties and people's roles; nobody else can."""
+
+import pytest
+from django.urls import reverse
+
+from samsyn.parties.choices import Role
+from samsyn.parties.models import ForbundRole
+from tests.factories import kommun, region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_kansli_changes_members_and_af_fk_stay(client, alice, sjuharad):
+    client.force_login(alice)
+    response = client.post(
+        reverse("forbund_manage", args=[sjuharad.pk]),
+        {
+            "action": "members",
+            "kommuner": [kommun("1490").pk, kommun("1466").pk],
+            "regioner": [region("14").pk],
+        },
+    )
+    assert response.status_code == 302
+    kinds = sorted(sjuharad.members.values_list("kind", flat=True))
+    assert kinds == ["af", "fk", "kommun", "kommun", "region"]
+    assert sjuharad.members.filter(code="1466").exists()
+    assert not sjuharad.members.filter(code="1443").exists()
+
+
+def test_members_without_a_region_are_refused_and_nothing_changes(client, alice, sjuharad):
+    client.force_login(alice)
+    before = set(sjuharad.members.values_list("pk", flat=True))
+    response = client.post(
+        reverse("forbund_manage", args=[sjuharad.pk]),
+        {"action": "members", "kommuner": [kommun("1490").pk], "regioner": []},
+    )
+    assert "minst en region" in response.content.decode()
+    assert set(sjuharad.members.values_list("pk", flat=True)) == before
+
+
+def test_kansli_gives_and_removes_a_role(client, alice, erik, sjuharad):
+    client.force_login(alice)
+    client.post(
+        reverse("forbund_manage", args=[sjuharad.pk]),
+        {"action": "role", "username": "erik", "role": Role.BEREDNING},
+    )
+    assert ForbundRole.objects.get(user=erik, forbund=sjuharad).role == Role.BEREDNING
+    client.post(reverse("role_remove", args=[sjuharad.pk, erik.pk]))
+    assert not ForbundRole.objects.filter(user=erik, forbund=sjuharad).exists()
+
+
+def test_the_last_kansli_cannot_be_removed(client, alice, sjuharad):
+    client.force_login(alice)
+    response = client.post(reverse("role_remove", args=[sjuharad.pk, alice.pk]), follow=True)
+    assert "minst en person i kansliet" in response.content.decode()
+    assert ForbundRole.objects.filter(user=alice, forbund=sjuharad).exists()
+
+
+def test_beredning_member_cannot_manage_and_other_forbund_gets_404(client, bob, mallory, sjuharad):
+    client.force_login(bob)
+    assert client.get(reverse("forbund_manage", args=[sjuharad.pk])).status_code == 403
+    client.force_login(mallory)
+    assert client.get(reverse("forbund_manage", args=[sjuharad.pk])).status_code == 404
