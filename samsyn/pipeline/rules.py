@@ -292,7 +292,9 @@ def r9_programme_area(
 ) -> list[Violation]:
     violations = []
     if area.only_applicant_kinds and applicant_kind not in area.only_applicant_kinds:
-        allowed = ", ".join(sorted(OrganisationKind(k).label for k in area.only_applicant_kinds))
+        allowed = ", ".join(
+            sorted(str(OrganisationKind(k).label) for k in area.only_applicant_kinds)
+        )
         violations.append(
             Violation(
                 "R9",
@@ -300,7 +302,7 @@ def r9_programme_area(
             )
         )
     codes = set(nuts2_codes)
-    if area.only_nuts2_codes and not codes <= area.only_nuts2_codes:
+    if area.only_nuts2_codes and not (codes and codes <= area.only_nuts2_codes):
         where = area.nuts2_names or ", ".join(sorted(area.only_nuts2_codes))
         violations.append(
             Violation(

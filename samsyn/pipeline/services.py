@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from samsyn.parties.choices import OrganisationKind
+from samsyn.parties.choices import FINSAM_PARTY_KINDS, OrganisationKind
 from samsyn.parties.models import Forbund, Organisation, User
 from samsyn.pipeline import rules
 from samsyn.pipeline.models import (
@@ -201,24 +201,35 @@ def set_idea_party(
     *,
     by: User,
     expected_version: int | None,
-    is_cofinancier: bool = True,
-    performs_rehabilitation: bool = False,
-    representative: str = "",
+    is_cofinancier: bool | None = None,
+    performs_rehabilitation: bool | None = None,
+    representative: str | None = None,
     mandate: bool | None = None,
     decision_date: dt.date | None = None,
     decision_reference: str | None = None,
 ) -> IdeaParty:
-    """Add a party to an idea or change its part: co-financing, mandate (R6), decision (R7)."""
+    """Add a party to an idea or change its part: co-financing, mandate (R6), decision (R7).
+
+    An argument left as None keeps what is recorded (or the default for a new party).
+    """
     idea = _lock_current(idea, expected_version)
     if organisation.kind == OrganisationKind.FORBUND:
         raise PipelineError(
-            "Ett samordningsförbund är inte part i ett ESF+-projekt; välj förbundets "
-            "medlemmar (R2)."
+            [
+                rules.Violation(
+                    "R2",
+                    "Ett samordningsförbund är inte part i ett ESF+-projekt; välj förbundets "
+                    "medlemmar (R2).",
+                )
+            ]
         )
     party, _created = IdeaParty.objects.get_or_create(idea=idea, organisation=organisation)
-    party.is_cofinancier = is_cofinancier
-    party.performs_rehabilitation = performs_rehabilitation
-    party.representative = representative
+    if is_cofinancier is not None:
+        party.is_cofinancier = is_cofinancier
+    if performs_rehabilitation is not None:
+        party.performs_rehabilitation = performs_rehabilitation
+    if representative is not None:
+        party.representative = representative
     if mandate is True and party.mandate_confirmed_at is None:
         party.mandate_confirmed_at = timezone.now()
         party.mandate_confirmed_by = by
@@ -264,6 +275,7 @@ def move_idea(
     idea = _lock_current(idea, expected_version)
     if to_step not in IdeaStep.values:
         raise PipelineError(f"Okänt steg: {to_step}.")
+    _check_forum(forum)
     if to_step not in idea_next_steps(idea.step):
         raise PipelineError(
             f"En projektidé kan inte gå från “{IdeaStep(idea.step).label}” till "
@@ -311,6 +323,12 @@ def move_idea(
     return transition
 
 
+def _check_forum(forum: str) -> None:
+    # An unknown forum would be stored as the basis, and a misspelt "styrelse" would pass R1.
+    if forum not in Forum.values:
+        raise PipelineError(f"Okänd grund för steget: {forum}.")
+
+
 def _stop_reason_problems(stop_reason: str, note: str) -> list[rules.Violation]:
     if stop_reason not in StopReason.values:
         return [rules.Violation("", "Ange skälet till att arbetet stoppas.")]
@@ -333,6 +351,8 @@ def create_measure(
         measure.target_group = need.target_group
     measure._history_user = by
     measure.full_clean()
+    parties = list(parties)
+    _check_measure_parties(parties)
     measure.save()
     measure.parties.set(parties)
     return measure
@@ -351,11 +371,32 @@ def update_measure(
     changed = [f for f in MEASURE_FIELDS if f in data and getattr(measure, f) != data[f]]
     for f in changed:
         setattr(measure, f, data[f])
+    parties_changed = parties is not None and (
+        {p.pk for p in parties} != set(measure.parties.values_list("pk", flat=True))
+    )
+    if not changed and not parties_changed:
+        return measure
     measure.full_clean()
-    _save_new_version(measure, changed, by, "Insatsen ändrad")
-    if parties is not None:
+    if parties_changed:
+        _check_measure_parties(parties)
+        measure._history_user = by
         measure.parties.set(parties)
+    _save_new_version(measure, changed, by, "Insatsen ändrad")
+    if measure.step not in (MeasureStep.NEED_IDENTIFIED, MeasureStep.MEASURE_DESIGNED):
+        # After the parties agreed on responsibilities, the measure keeps its parties.
+        problems = measure_step_problems(measure, MeasureStep.RESPONSIBILITY_AGREED, "")
+        if problems:
+            raise PipelineError(problems)
     return measure
+
+
+def _check_measure_parties(parties: Iterable[Organisation]) -> None:
+    outsiders = sorted(p.name for p in parties if p.kind not in FINSAM_PARTY_KINDS)
+    if outsiders:
+        raise PipelineError(
+            "Parterna i en Finsam-insats är förbundets medlemmar: Arbetsförmedlingen, "
+            "Försäkringskassan, kommuner och regioner. Inte: " + ", ".join(outsiders) + "."
+        )
 
 
 def measure_step_problems(measure: Measure, to_step: str, forum: str) -> list[rules.Violation]:
@@ -396,6 +437,7 @@ def move_measure(
     measure = _lock_current(measure, expected_version)
     if to_step not in MeasureStep.values:
         raise PipelineError(f"Okänt steg: {to_step}.")
+    _check_forum(forum)
     if to_step not in measure_next_steps(measure.step):
         raise PipelineError(
             f"En insats kan inte gå från “{MeasureStep(measure.step).label}” till "

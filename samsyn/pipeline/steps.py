@@ -55,10 +55,9 @@ IDEA_MOVES: dict[str, frozenset[str]] = {
     IdeaStep.GRANTED: frozenset({IdeaStep.RUNNING}),
     IdeaStep.RUNNING: frozenset({IdeaStep.COMPLETED}),
 }
-# Steps inside the preparatory structure: only there can an idea leave the routine (R5).
-IDEA_PREPARATORY_STEPS = frozenset(
-    {IdeaStep.NEED_IDENTIFIED, IdeaStep.IDEA_DESIGNED, IdeaStep.OWNER_AGREED}
-)
+# Before the parties agree on owner and co-financiers (E3) an idea can leave the routine (R5);
+# from owner_agreed on, R5 is already checked and holds.
+IDEA_PREPARATORY_STEPS = frozenset({IdeaStep.NEED_IDENTIFIED, IdeaStep.IDEA_DESIGNED})
 IDEA_FINAL_STEPS = frozenset(
     {IdeaStep.COMPLETED, IdeaStep.REJECTED, IdeaStep.STOPPED, IdeaStep.LEFT_ROUTINE}
 )

@@ -358,8 +358,9 @@ def idea_party(request: HttpRequest, pk: int) -> HttpResponse:
                 performs_rehabilitation=data["performs_rehabilitation"],
                 representative=data["representative"],
                 mandate=data["mandate"],
-                decision_date=data["decision_date"],
-                decision_reference=data["decision_reference"],
+                # An empty decision field keeps what is recorded: the form is not prefilled.
+                decision_date=data["decision_date"] or None,
+                decision_reference=data["decision_reference"] or None,
             )
         except services.PipelineError as exc:
             add_errors(form, exc)
