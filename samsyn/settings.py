@@ -78,6 +78,9 @@ DATABASES = {
         conn_max_age=env_int("SAMSYN_DB_CONN_MAX_AGE", 0),
     )
 }
+if env_str("SAMSYN_TEST_DB_NAME", ""):
+    # Lets several test runs share one PostgreSQL server without clashing.
+    DATABASES["default"]["TEST"] = {"NAME": env_str("SAMSYN_TEST_DB_NAME", "")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the task worker and the web server use the file at the same time.
     DATABASES["default"]["OPTIONS"] = {
