@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "samsyn.parties",
     "samsyn.pipeline",
+    "samsyn.calls",
+    "samsyn.meetings",
 ]
 
 MIDDLEWARE = [
