@@ -1,6 +1,6 @@
 """The cast: two förbund and named people in every role.
 
-Sjuhärad (Borås 1490, Ulricehamn 1443, Västra Götalandsregionen):
+Sjuhärad (Borås 1490, Bollebygd 1443, Västra Götalandsregionen):
   alice  – kansli (förbundschef), works at the förbund
   bob    – beredningsgrupp, Borås stad
   carin  – beredningsgrupp, Försäkringskassan

@@ -21,6 +21,8 @@ class NeedFilter(django_filters.FilterSet):
         field_name="identified_on", lookup_expr="lte", label=_("Identifierat till")
     )
 
+    forbund = django_filters.NumberFilter(label=_("Förbund"))
+
     class Meta:
         model = Need
         fields = ["forbund"]

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -45,7 +46,7 @@ class StaleEdit(PipelineError):
     def __init__(self, record: Any):
         super().__init__(
             f"Någon annan har ändrat {record._meta.verbose_name} “{record}” sedan du öppnade den. "
-            "Dina ändringar har inte sparats; läs in sidan igen och gör om ändringen."
+            "Dina ändringar har inte sparats; hämta den senaste versionen och gör om ändringen."
         )
 
 
@@ -239,6 +240,10 @@ def set_idea_party(
     if decision_date is not None or decision_reference is not None:
         party.decision_date = decision_date
         party.decision_reference = decision_reference or ""
+    try:
+        party.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        raise PipelineError([rules.Violation("", m) for m in exc.messages]) from exc
     party._history_user = by
     party.save()
     _bump(idea, by, f"Part {organisation} ändrad")

@@ -1,0 +1,418 @@
+"""Request and response bodies. Keys are stable English; labels shown to people are Swedish."""
+
+import datetime as dt
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from samsyn.pipeline.steps import (
+    Forum,
+    IdeaStep,
+    MeasureStep,
+    idea_next_steps,
+    measure_next_steps,
+)
+
+
+class Input(Schema):
+    """Request bodies refuse unknown keys, so a misspelt field is a 422, not silently lost."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# Errors --------------------------------------------------------------------------------------
+
+
+class Detail(Schema):
+    detail: str
+
+
+class ViolationOut(Schema):
+    rule: str = Field(description="Regelns id (R1–R9, E3, F3, F4) eller tom sträng.")
+    message: str
+    field: str | None = None
+
+
+class Violations(Schema):
+    violations: list[ViolationOut]
+
+
+READ_ERRORS = {401: Detail, 404: Detail}
+WRITE_ERRORS = {401: Detail, 403: Detail, 404: Detail, 409: Violations, 422: Violations}
+
+
+# People and organisations --------------------------------------------------------------------
+
+
+class UserRef(Schema):
+    id: int
+    username: str
+    full_name: str
+
+    @staticmethod
+    def resolve_full_name(obj) -> str:
+        return obj.get_full_name()
+
+
+class OrganisationRef(Schema):
+    id: int
+    name: str
+    kind: str
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    code: str
+    lan_code: str
+    nuts2_code: str
+    nuts2_name: str
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return obj.get_kind_display()
+
+
+class ForbundOut(Schema):
+    id: int
+    name: str
+    organisation_id: int
+    role: str | None = Field(None, description="Din roll i förbundet (kansli, beredning, reader).")
+    role_label: str | None = None
+
+    @staticmethod
+    def resolve_role(obj) -> str | None:
+        return getattr(obj, "my_role", None)
+
+    @staticmethod
+    def resolve_role_label(obj) -> str | None:
+        from samsyn.parties.choices import Role
+
+        role = getattr(obj, "my_role", None)
+        return str(Role(role).label) if role else None
+
+
+class ForbundDetailOut(ForbundOut):
+    created_at: dt.datetime
+    members: list[OrganisationRef]
+
+    @staticmethod
+    def resolve_members(obj) -> list:
+        return list(obj.members.all())
+
+
+class ForbundIn(Input):
+    name: str
+    member_ids: list[int] = Field(
+        description="Kommuner och regioner; Arbetsförmedlingen och Försäkringskassan läggs till "
+        "av sig själva."
+    )
+
+
+# Steps and transitions -----------------------------------------------------------------------
+
+
+class StepRef(Schema):
+    step: str
+    step_label: str
+
+
+def _steps(steps: list[str], labels) -> list[dict]:
+    return [{"step": s, "step_label": str(labels(s).label)} for s in steps]
+
+
+class TransitionIn(Input):
+    to: str = Field(description="Steget att gå till (slug), t.ex. idea_designed.")
+    forum: str = Field(
+        Forum.BEREDNINGSGRUPP.value, description="Grund: " + ", ".join(Forum.values) + "."
+    )
+    basis_date: dt.date | None = None
+    note: str = ""
+    stop_reason: str = Field("", description="Krävs när to är stopped.")
+    version: int | None = Field(None, description="Versionen du utgick från (409 om inaktuell).")
+
+
+class TransitionOut(Schema):
+    id: int
+    from_step: str
+    from_step_label: str
+    to_step: str
+    to_step_label: str
+    by: UserRef
+    at: dt.datetime
+    forum: str
+    forum_label: str
+    basis_date: dt.date | None
+    note: str
+
+    @staticmethod
+    def resolve_from_step_label(obj) -> str:
+        return str(obj.get_from_step_display())
+
+    @staticmethod
+    def resolve_to_step_label(obj) -> str:
+        return str(obj.get_to_step_display())
+
+    @staticmethod
+    def resolve_forum_label(obj) -> str:
+        return str(obj.get_forum_display())
+
+
+# Needs ---------------------------------------------------------------------------------------
+
+
+class NeedOut(Schema):
+    id: int
+    forbund_id: int
+    title: str
+    target_group: str
+    description: str
+    is_finsam_target_group: bool
+    identified_on: dt.date
+    in_preparatory_structure: bool
+    idea_count: int
+    measure_count: int
+    created_by: UserRef | None
+    created_at: dt.datetime
+    version: int
+
+
+class NeedIn(Input):
+    forbund_id: int
+    title: str
+    target_group: str
+    description: str = ""
+    is_finsam_target_group: bool = True
+    identified_on: dt.date
+    in_preparatory_structure: bool = True
+
+
+class NeedPatch(Input):
+    title: str | None = None
+    target_group: str | None = None
+    description: str | None = None
+    is_finsam_target_group: bool | None = None
+    identified_on: dt.date | None = None
+    in_preparatory_structure: bool | None = None
+    version: int | None = Field(None, description="Versionen du utgick från (409 om inaktuell).")
+
+
+# Ideas (track E) -----------------------------------------------------------------------------
+
+
+class IdeaPartyOut(Schema):
+    organisation: OrganisationRef
+    is_cofinancier: bool
+    performs_rehabilitation: bool
+    representative: str
+    has_mandate: bool
+    mandate_confirmed_at: dt.datetime | None
+    mandate_confirmed_by: UserRef | None
+    decision_date: dt.date | None
+    decision_reference: str
+
+    @staticmethod
+    def resolve_has_mandate(obj) -> bool:
+        return obj.mandate_confirmed_at is not None
+
+
+class IdeaOut(Schema):
+    id: int
+    need_id: int
+    forbund_id: int
+    title: str
+    target_group: str
+    purpose: str
+    goals: str
+    implementation: str
+    step: str
+    step_label: str
+    allowed_next_steps: list[StepRef]
+    owner: OrganisationRef | None
+    parties: list[IdeaPartyOut]
+    programme_period: str
+    aimed_at_individuals: bool
+    no_other_owner: bool
+    agreement_signed_on: dt.date | None
+    stop_reason: str
+    stop_reason_label: str
+    stop_note: str
+    left_routine_reason: str
+    left_routine_reason_label: str
+    created_at: dt.datetime
+    version: int
+
+    @staticmethod
+    def resolve_forbund_id(obj) -> int:
+        return obj.need.forbund_id
+
+    @staticmethod
+    def resolve_step_label(obj) -> str:
+        return str(obj.get_step_display())
+
+    @staticmethod
+    def resolve_allowed_next_steps(obj) -> list[dict]:
+        return _steps(idea_next_steps(obj.step), IdeaStep)
+
+    @staticmethod
+    def resolve_parties(obj) -> list:
+        return list(obj.parties.all())
+
+    @staticmethod
+    def resolve_stop_reason_label(obj) -> str:
+        return str(obj.get_stop_reason_display()) if obj.stop_reason else ""
+
+    @staticmethod
+    def resolve_left_routine_reason_label(obj) -> str:
+        return str(obj.get_left_routine_reason_display()) if obj.left_routine_reason else ""
+
+
+class IdeaIn(Input):
+    need_id: int
+    title: str
+    target_group: str = Field("", description="Tom: behovets målgrupp.")
+    purpose: str = ""
+    goals: str = ""
+    implementation: str = ""
+    owner_id: int | None = None
+    programme_period: str = "2021-2027"
+    aimed_at_individuals: bool = True
+    no_other_owner: bool = False
+    agreement_signed_on: dt.date | None = None
+
+
+class IdeaPatch(Input):
+    title: str | None = None
+    target_group: str | None = None
+    purpose: str | None = None
+    goals: str | None = None
+    implementation: str | None = None
+    owner_id: int | None = None
+    programme_period: str | None = None
+    aimed_at_individuals: bool | None = None
+    no_other_owner: bool | None = None
+    agreement_signed_on: dt.date | None = None
+    version: int | None = Field(None, description="Versionen du utgick från (409 om inaktuell).")
+
+
+class IdeaPartyIn(Input):
+    is_cofinancier: bool = True
+    performs_rehabilitation: bool = False
+    representative: str = Field("", max_length=200)
+    mandate: bool | None = Field(
+        None,
+        description="true: företrädaren har mandat (R6); false: mandatet tas bort; "
+        "utelämnat: oförändrat.",
+    )
+    decision_date: dt.date | None = Field(None, description="Partens formella beslut (R7).")
+    decision_reference: str | None = Field(None, max_length=100)
+    version: int | None = Field(None, description="Projektidéns version (409 om inaktuell).")
+
+
+class IdeaTransitionResult(Schema):
+    transition: TransitionOut
+    idea: IdeaOut
+
+
+# Measures (track F) --------------------------------------------------------------------------
+
+
+class MeasureOut(Schema):
+    id: int
+    need_id: int
+    forbund_id: int
+    title: str
+    target_group: str
+    purpose: str
+    goals: str
+    implementation: str
+    responsibilities: str
+    step: str
+    step_label: str
+    allowed_next_steps: list[StepRef]
+    parties: list[OrganisationRef]
+    stop_reason: str
+    stop_reason_label: str
+    stop_note: str
+    created_at: dt.datetime
+    version: int
+
+    @staticmethod
+    def resolve_forbund_id(obj) -> int:
+        return obj.need.forbund_id
+
+    @staticmethod
+    def resolve_step_label(obj) -> str:
+        return str(obj.get_step_display())
+
+    @staticmethod
+    def resolve_allowed_next_steps(obj) -> list[dict]:
+        return _steps(measure_next_steps(obj.step), MeasureStep)
+
+    @staticmethod
+    def resolve_parties(obj) -> list:
+        return list(obj.parties.all())
+
+    @staticmethod
+    def resolve_stop_reason_label(obj) -> str:
+        return str(obj.get_stop_reason_display()) if obj.stop_reason else ""
+
+
+class MeasureIn(Input):
+    need_id: int
+    title: str
+    target_group: str = Field("", description="Tom: behovets målgrupp.")
+    purpose: str = ""
+    goals: str = ""
+    implementation: str = ""
+    responsibilities: str = ""
+    party_ids: list[int] = []
+
+
+class MeasurePatch(Input):
+    title: str | None = None
+    target_group: str | None = None
+    purpose: str | None = None
+    goals: str | None = None
+    implementation: str | None = None
+    responsibilities: str | None = None
+    party_ids: list[int] | None = None
+    version: int | None = Field(None, description="Versionen du utgick från (409 om inaktuell).")
+
+
+class MeasureTransitionResult(Schema):
+    transition: TransitionOut
+    measure: MeasureOut
+
+
+# Query parameters (documentation; the filtersets in samsyn.pipeline.filters do the work) ------
+
+
+class OrganisationQuery(Schema):
+    kind: str | None = Field(None, description="kommun, region, af, fk, esf, forbund, other")
+    q: str | None = Field(None, description="Del av namnet.")
+    nuts2_code: str | None = None
+
+
+class NeedQuery(Schema):
+    forbund: str | None = Field(None, description="Förbundets id.")
+    q: str | None = None
+    target_group: str | None = None
+    is_finsam_target_group: str | None = Field(None, description="true/false")
+    identified_from: str | None = Field(None, description="ÅÅÅÅ-MM-DD")
+    identified_to: str | None = Field(None, description="ÅÅÅÅ-MM-DD")
+
+
+class TrackQuery(Schema):
+    forbund: str | None = Field(None, description="Förbundets id.")
+    need: str | None = Field(None, description="Behovets id.")
+    q: str | None = None
+    target_group: str | None = None
+    step: list[str] | None = Field(None, description="Ett eller flera steg (slug).")
+
+
+class IdeaQuery(TrackQuery):
+    owner: str | None = Field(None, description="Projektägarens organisations-id.")
+    owner_kind: str | None = None
