@@ -1,0 +1,117 @@
+"""Login throttling, session expiry and the security headers on real responses."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "korrekt-häst-batteri-9"
+
+
+def test_login_with_the_right_password_reaches_the_start_page(client):
+    UserFactory(username="alice")
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+def test_wrong_password_says_so_in_swedish(client):
+    UserFactory(username="alice")
+    response = client.post(reverse("login"), {"username": "alice", "password": "fel"})
+    assert response.status_code == 200
+    assert "Användarnamnet eller lösenordet stämmer inte" in response.content.decode()
+
+
+def test_repeated_failures_lock_the_login_out_with_a_swedish_message(client):
+    UserFactory(username="alice")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        client.post(reverse("login"), {"username": "alice", "password": "fel"})
+    response = client.post(reverse("login"), {"username": "alice", "password": "fel"})
+    assert response.status_code == 429
+    assert "tillfälligt spärrad" in response.content.decode()
+    # Even the right password is refused while locked out.
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_session_expires_and_ends_with_the_browser(client):
+    UserFactory(username="alice")
+    client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert client.session.get_expire_at_browser_close()
+    assert 0 < settings.SESSION_COOKIE_AGE <= 12 * 3600
+
+
+def test_security_headers_on_a_real_page(client):
+    response = client.get(reverse("login"))
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "http" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_load_scripts_and_styles_only_from_samsyn(client):
+    page = client.get(reverse("login")).content.decode()
+    assert 'src="/static/samsyn/htmx.min.js"' in page
+    assert 'href="/static/samsyn/samsyn.css"' in page
+    assert "http://" not in page and "https://" not in page
+    assert "<script>" not in page  # no inline script (the CSP would block it)
+
+
+PRODUCTION_ENV = {
+    "SAMSYN_SECRET_KEY": "k7Q2pV9xL0mZr4Tg8WbN1sYcE6uHfJdA3oKqRiVlXyUzPtMn5GwBeSaCjDhFvLx",
+    "SAMSYN_REQUIRE_SECRET": "true",
+    "SAMSYN_HSTS_SECONDS": "31536000",
+    "SAMSYN_SSL_REDIRECT": "true",
+    "SAMSYN_ALLOWED_HOSTS": "samsyn.exempel.se",
+}
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, **PRODUCTION_ENV}
+    env.pop("SAMSYN_DEBUG", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, **PRODUCTION_ENV, "SAMSYN_SECRET_KEY": ""}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert result.returncode != 0
+    assert "SAMSYN_SECRET_KEY must be set" in result.stderr
+
+
+def test_hsts_and_secure_cookies_on_a_real_response(client, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    UserFactory(username="alice")
+    response = client.get(reverse("login"), secure=True)
+    assert response["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
+    response = client.post(
+        reverse("login"), {"username": "alice", "password": PASSWORD}, secure=True
+    )
+    session_cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert session_cookie["secure"] is True and session_cookie["httponly"] is True
