@@ -26,5 +26,8 @@ test: install lint
 lint: install
 	$(BIN)/ruff check .
 
+bench: install
+	$(BIN)/python bench/followup_bench.py
+
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "samsyn.pipeline",
     "samsyn.calls",
     "samsyn.meetings",
+    "samsyn.followup",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,19 @@ SAMSYN_JITSI_BASE_URL = env_str("SAMSYN_JITSI_BASE_URL", "")
 SAMSYN_BASE_URL = env_str("SAMSYN_BASE_URL", "http://127.0.0.1:8000")
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Fernet key that encrypts participants' personnummer (samsyn/followup); the keyed hash used
+# for de-duplication is derived from it. It lives here, never in the database. Production
+# (SAMSYN_REQUIRE_SECRET=true) refuses to start without it; create one with
+# python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())".
+SAMSYN_PERSONAL_DATA_KEY = env_str("SAMSYN_PERSONAL_DATA_KEY", "")
+if not SAMSYN_PERSONAL_DATA_KEY:
+    if not DEBUG and env_bool("SAMSYN_REQUIRE_SECRET", False):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("SAMSYN_PERSONAL_DATA_KEY must be set in production")
+    # Development and tests only.
+    SAMSYN_PERSONAL_DATA_KEY = "cLbpw4QIxoNWM6fHzT6lj4H1NQqpnDoZhmuH4g1i7mc="
 
 LOGGING = {
     "version": 1,

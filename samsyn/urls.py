@@ -12,5 +12,6 @@ urlpatterns = [
     path("halsa/", views.health, name="health"),
     path("", include("samsyn.calls.urls")),
     path("", include("samsyn.meetings.urls")),
+    path("", include("samsyn.followup.urls")),
     path("", include("samsyn.pipeline.urls")),
 ]

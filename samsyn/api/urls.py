@@ -7,7 +7,7 @@ anything from another host. The schema is at /api/v1/openapi.json.
 from django.urls import path
 from ninja import NinjaAPI
 
-from samsyn.api import forbund, ideas, measures, needs, organisations
+from samsyn.api import calls, followup, forbund, ideas, measures, meetings, needs, organisations
 from samsyn.api.common import BearerToken, install_error_handlers
 
 api = NinjaAPI(
@@ -28,5 +28,8 @@ api.add_router("/forbund", forbund.router)
 api.add_router("/needs", needs.router)
 api.add_router("/measures", measures.router)
 api.add_router("/ideas", ideas.router)
+api.add_router("", calls.router)
+api.add_router("", meetings.router)
+api.add_router("", followup.router)
 
 urlpatterns = [path("", api.urls)]

@@ -517,6 +517,40 @@ class Demo:
             stop_note="Dialogen fortsätter i kommunens integrationsnätverk.",
         )
 
+        # Later demos (meetings, calls) move some of the ideas above along; these keep every
+        # step of both tracks represented on the board.
+        self.idea(
+            n4,
+            "Kompetenslyft för handledare",
+            "Handledare på arbetsplatser utbildas.",
+            self.mark,
+            [self.af],
+            E.OWNER_AGREED,
+        )
+        self.idea(
+            n1,
+            "Fritidsbank som arbetsträning",
+            "Arbetsträning i kommunens fritidsbank.",
+            self.ulricehamn,
+            [],
+            E.NEED_IDENTIFIED,
+        )
+        self.measure(
+            n4,
+            "Gemensam kartläggning i glesbygd",
+            "Parterna kartlägger tillsammans.",
+            [self.vgr, self.af],
+            F.MEASURE_DESIGNED,
+        )
+
+        self.measure(
+            n3,
+            "Samtalsstöd på modersmål",
+            "Samtalsstöd för kvinnor i målgruppen.",
+            [self.boras, self.vgr],
+            F.NEED_IDENTIFIED,
+        )
+
     def build_alv_och_kust(self) -> None:
         n = self.need(
             self.alv,

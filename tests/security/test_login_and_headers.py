@@ -68,6 +68,7 @@ PRODUCTION_ENV = {
     "SAMSYN_HSTS_SECONDS": "31536000",
     "SAMSYN_SSL_REDIRECT": "true",
     "SAMSYN_ALLOWED_HOSTS": "samsyn.exempel.se",
+    "SAMSYN_PERSONAL_DATA_KEY": "xJ3pYq0w2o4nV3tq6r7c8b9a0ZyXwVuTsRqPoNmLkJi=",
 }
 
 
@@ -88,12 +89,13 @@ def test_check_deploy_is_clean_with_production_settings():
     assert result.returncode == 0, result.stderr
 
 
-def test_production_refuses_to_start_without_a_secret_key():
+@pytest.mark.parametrize("variable", ["SAMSYN_SECRET_KEY", "SAMSYN_PERSONAL_DATA_KEY"])
+def test_production_refuses_to_start_without_its_keys(variable):
     import os
     import subprocess
     import sys
 
-    env = {**os.environ, **PRODUCTION_ENV, "SAMSYN_SECRET_KEY": ""}
+    env = {**os.environ, **PRODUCTION_ENV, variable: ""}
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         env=env,
@@ -102,7 +104,7 @@ def test_production_refuses_to_start_without_a_secret_key():
         cwd=settings.BASE_DIR,
     )
     assert result.returncode != 0
-    assert "SAMSYN_SECRET_KEY must be set" in result.stderr
+    assert f"{variable} must be set" in result.stderr
 
 
 def test_hsts_and_secure_cookies_on_a_real_response(client, settings):

@@ -1,17 +1,18 @@
 from django.core.management.base import BaseCommand
 
-from samsyn.pipeline.demo import DEMO_PASSWORD, demo_exists, demo_logins, load_demo
-
 
 class Command(BaseCommand):
-    help = "Läser in demodata (Sjuhärads samordningsförbund) om den inte redan finns."
+    help = "Läser in demodata (Sjuhärads samordningsförbund m.m.) om den inte redan finns."
 
     def handle(self, *args, **options):
+        # The demo spans every app, so it is assembled at project level (samsyn/demo.py).
+        from samsyn.demo import DEMO_PASSWORD, all_demo_logins, demo_exists, load_everything
+
         if demo_exists():
             self.stdout.write("Demodata finns redan.")
         else:
-            load_demo()
+            load_everything()
             self.stdout.write(self.style.SUCCESS("Demodata inläst."))
         self.stdout.write(f"\nDemoinloggningar (lösenord för alla: {DEMO_PASSWORD}):")
-        for username, role in demo_logins():
+        for username, role in all_demo_logins():
             self.stdout.write(f"  {username:<9} {role}")

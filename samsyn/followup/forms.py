@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samsyn.followup.choices import RESULT_FIELDS, SENSITIVE_FIELDS
+from samsyn.followup.models import Participant
+from samsyn.followup.personnummer import normalise
+
+PARTICIPANT_FIELDS = (
+    "started_on",
+    "ended_on",
+    "gender",
+    "age_band",
+    "labour_status",
+    "education",
+    *SENSITIVE_FIELDS,
+    *RESULT_FIELDS,
+)
+
+
+class ParticipantEditForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Participant
+        fields = PARTICIPANT_FIELDS
+        widgets = {
+            "started_on": forms.DateInput(attrs={"type": "date"}),
+            "ended_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("started_on"), data.get("ended_on")
+        if start and end and end < start:
+            self.add_error("ended_on", _("Slutdatum ligger före startdatum."))
+        return data
+
+
+class ParticipantForm(ParticipantEditForm):
+    """Registering a participant: the personnummer is validated and normalised here."""
+
+    personnummer = forms.CharField(
+        label=_("Personnummer eller samordningsnummer"),
+        help_text=_("ÅÅÅÅMMDD-NNNN eller tio siffror."),
+        max_length=20,
+    )
+
+    field_order = ["personnummer", *PARTICIPANT_FIELDS]
+
+    def clean_personnummer(self) -> str:
+        return normalise(self.cleaned_data["personnummer"])
+
+
+class StaffForm(forms.Form):
+    username = forms.CharField(label=_("Användarnamn"), max_length=150)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fil med deltagare (xlsx eller csv)"),
+        help_text=_("En rad per deltagare; kolumnnamnen som i mallen."),
+    )

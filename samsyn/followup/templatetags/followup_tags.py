@@ -1,0 +1,16 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get(mapping, key):
+    """mapping[key] in a template (dicts of figures keyed by stable names)."""
+    if mapping is None:
+        return ""
+    return mapping.get(key, "") if hasattr(mapping, "get") else getattr(mapping, key, "")
+
+
+@register.filter
+def split(value: str):
+    return value.split()

@@ -1,0 +1,147 @@
+"""One story from need to result: everything that happened to a need, idea or measure.
+
+Participants appear only as counts per month (joined, left), never as people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from django.db.models import Count, Min
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from samsyn.followup.models import Participant
+from samsyn.pipeline.models import Idea, Measure, Need
+
+
+@dataclass(frozen=True)
+class Event:
+    on: dt.date
+    kind: str  # need, step, meeting, application, participants, results
+    title: str
+    detail: str = ""
+    by: str = ""
+    record: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _steps(record: Idea | Measure, label: str) -> list[Event]:
+    events = []
+    for t in record.transitions.select_related("by"):
+        on = t.basis_date or t.at.date()
+        detail = t.get_forum_display()
+        if t.basis_date:
+            detail += f" {t.basis_date:%Y-%m-%d}"
+        if t.note:
+            detail += f": {t.note}"
+        events.append(
+            Event(on, "step", t.get_to_step_display(), detail, str(t.by), f"{label}: {record}")
+        )
+    return events
+
+
+def _participants(record: Idea | Measure, label: str) -> list[Event]:
+    key = {"idea": record} if isinstance(record, Idea) else {"measure": record}
+    events = []
+    for field, verb in (("started_on", "började"), ("ended_on", "slutade")):
+        rows = (
+            Participant.objects.filter(**key, **{f"{field}__isnull": False})
+            .annotate(month=TruncMonth(field))
+            .values("month")
+            .annotate(n=Count("pk"), first=Min(field))
+            .order_by("month")
+        )
+        for row in rows:
+            # Counts per month, placed at the first such day of the month.
+            events.append(
+                Event(
+                    row["first"],
+                    "participants",
+                    f"{row['n']} deltagare {verb}",
+                    record=f"{label}: {record}",
+                )
+            )
+    return events
+
+
+def _results(record: Idea | Measure, label: str) -> list[Event]:
+    from samsyn.followup.results import project_results
+
+    results = project_results(record)
+    if not results["participants_total"] or not results["period"]:
+        return []
+    employed = results["results"]["employed_on_leaving"]
+    return [
+        Event(
+            results["period"]["to"],
+            "results",
+            f"Resultat: {employed['count']} av {employed['denominator']} deltagare med arbete "
+            "efter projektet",
+            "Nämnaren är alla deltagare; se resultatsidan för andra urval.",
+            record=f"{label}: {record}",
+        )
+    ]
+
+
+def _applications(record: Idea) -> list[Event]:
+    """Applications and ESF-rådet's decision, read through the reverse relation the calls app
+    adds (issue 4) – follow-up does not import it, so it works with or without it."""
+    related = getattr(record, "applications", None)
+    if related is None:
+        return []
+    events = []
+    for application in related.all():
+        label = f"{label_of(record)}: {record}"
+        submitted = getattr(application, "submitted_on", None)
+        decided = getattr(application, "decided_on", None)
+        status = getattr(application, "get_status_display", lambda: "")()
+        if submitted:
+            events.append(Event(submitted, "application", f"Ansökan: {application}", record=label))
+        if decided:
+            events.append(
+                Event(decided, "application", "ESF-rådets beslut", str(status), record=label)
+            )
+    return events
+
+
+def _meetings(record) -> list[Event]:
+    """Agenda items about the record, from the meetings app's reverse relation (issue 7)."""
+    related = getattr(record, "agenda_items", None)
+    if related is None:
+        return []
+    events = []
+    for item in related.select_related("meeting"):
+        meeting = item.meeting
+        on = timezone.localtime(meeting.starts_at).date()
+        detail = getattr(item, "minutes", "") or ""
+        events.append(Event(on, "meeting", f"{meeting.title}: {item.title}", detail))
+    return events
+
+
+def label_of(record) -> str:
+    return "Projektidé" if isinstance(record, Idea) else "Insats"
+
+
+def timeline(record: Need | Idea | Measure) -> list[Event]:
+    if isinstance(record, Need):
+        need = record
+        tracks = [("Projektidé", i) for i in need.ideas.all()] + [
+            ("Insats", m) for m in need.measures.all()
+        ]
+    else:
+        need = record.need
+        label = "Projektidé" if isinstance(record, Idea) else "Insats"
+        tracks = [(label, record)]
+    events = [Event(need.identified_on, "need", f"Behov identifierat: {need}", need.target_group)]
+    for label, track in tracks:
+        events += _steps(track, label)
+        events += _participants(track, label)
+        events += _results(track, label)
+        if isinstance(track, Idea):
+            events += _applications(track)
+    kinds = ["need", "step", "meeting", "application", "participants", "results"]
+    return sorted(events, key=lambda e: (e.on, kinds.index(e.kind)))

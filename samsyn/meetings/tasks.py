@@ -1,0 +1,109 @@
+"""E-mail runs here, as background tasks (django-tasks), never inside a request."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import EmailMessage, send_mass_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from samsyn.meetings.models import Event, GovernmentAssignment, Meeting, Network, NewsItem
+
+
+def _link(path: str) -> str:
+    return settings.SAMSYN_BASE_URL.rstrip("/") + path
+
+
+def _recipients(meeting: Meeting) -> list[str]:
+    emails = meeting.attendees.exclude(user=None).values_list("user__email", flat=True)
+    return sorted({e for e in emails if e})
+
+
+def _meeting_context(meeting: Meeting) -> dict:
+    return {
+        "meeting": meeting,
+        "owner": meeting.owner,
+        "items": meeting.agenda_items.prefetch_related("decisions"),
+        "attendees": meeting.attendees.select_related("organisation"),
+        "link": _link(reverse("meeting", args=[meeting.pk])),
+    }
+
+
+@task()
+def send_agenda(meeting_id: int) -> int:
+    """The agenda to every attendee with an account; returns the number of messages."""
+    meeting = Meeting.objects.select_related("forbund__organisation", "network").get(pk=meeting_id)
+    recipients = _recipients(meeting)
+    body = render_to_string("meetings/email/agenda.txt", _meeting_context(meeting))
+    subject = f"Dagordning: {meeting}"
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients]
+    return send_mass_mail(messages, fail_silently=False)
+
+
+@task()
+def send_minutes(meeting_id: int) -> int:
+    """The approved minutes, with the PDF attached, to every attendee with an account."""
+    from samsyn.meetings.documents import minutes_pdf
+
+    meeting = Meeting.objects.select_related("forbund__organisation", "network", "approved_by").get(
+        pk=meeting_id
+    )
+    if not meeting.is_approved:
+        return 0
+    body = render_to_string("meetings/email/minutes.txt", _meeting_context(meeting))
+    pdf = minutes_pdf(meeting)
+    sent = 0
+    for to in _recipients(meeting):
+        message = EmailMessage(
+            f"Justerat protokoll: {meeting}", body, settings.DEFAULT_FROM_EMAIL, [to]
+        )
+        message.attach(f"protokoll-{meeting.pk}.pdf", pdf, "application/pdf")
+        sent += message.send()
+    return sent
+
+
+def digest_context(network: Network, today: dt.date) -> dict:
+    since = today - dt.timedelta(days=7)
+    horizon = today + dt.timedelta(days=60)
+    return {
+        "network": network,
+        "news": NewsItem.objects.filter(network=network, created_at__date__gte=since),
+        "events": Event.objects.filter(
+            network=network, starts_at__date__gte=today, starts_at__date__lte=horizon
+        ),
+        "meetings": Meeting.objects.filter(
+            network=network, starts_at__date__gte=today, starts_at__date__lte=horizon
+        ),
+        "assignments": GovernmentAssignment.objects.filter(
+            network=network,
+            reporting_deadline__gte=today,
+            reporting_deadline__lte=horizon,
+        ).exclude(status="closed"),
+        "link": _link(reverse("network", args=[network.pk])),
+        "today": today,
+    }
+
+
+@task()
+def send_weekly_digest(network_id: int, today: str | None = None) -> int:
+    """A network's new items and coming deadlines to its subscribers; nothing if all is quiet."""
+    network = Network.objects.get(pk=network_id)
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    context = digest_context(network, day)
+    if not any(context[k].exists() for k in ("news", "events", "meetings", "assignments")):
+        return 0
+    subscriptions = network.subscriptions.filter(user__is_active=True).select_related("user")
+    # Someone whose organisation left the network no longer gets its items.
+    recipients = [
+        s.user.email
+        for s in subscriptions
+        if Network.objects.visible_to(s.user).filter(pk=network.pk).exists()
+    ]
+    body = render_to_string("meetings/email/digest.txt", context)
+    subject = f"Veckobrev från {network}"
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients if to]
+    return send_mass_mail(messages, fail_silently=False)

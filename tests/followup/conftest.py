@@ -1,0 +1,11 @@
+"""Fixtures for follow-up: a running project with its staff."""
+
+import pytest
+
+from tests.followup.scene import running_project
+
+
+@pytest.fixture
+def running_idea(sjuharad, alice, bob):
+    """Borås stad's running project; bob is its staff (added by alice, the kansli)."""
+    return running_project(sjuharad, alice, bob)
