@@ -52,6 +52,10 @@ class FollowupFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, user: User, **kwargs):
         self.user = user
         super().__init__(data, *args, queryset=Forbund.objects.visible_to(user), **kwargs)
+        # Offer only the förbund the user may see; asking for another one stays a 404 (params).
+        self.form.fields["forbund"].widget.choices = [
+            (f.pk, str(f)) for f in self.queryset.select_related("organisation")
+        ]
 
     def in_forbund(self, queryset, name, value):
         return queryset.filter(pk__in=[f.pk for f in value]) if value else queryset

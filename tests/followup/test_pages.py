@@ -45,7 +45,7 @@ def test_report_exports(client, alice, scene, fmt):
     response = client.get(f"/uppfoljning/rapport.{fmt}")
     assert response.status_code == 200
     if fmt == "csv":
-        assert "track_e,ideas_led_to_application,,1" in response.content.decode("utf-8-sig")
+        assert "track_e;ideas_led_to_application;;1" in response.content.decode("utf-8-sig")
     if fmt == "pdf":
         assert response.content.startswith(b"%PDF")
 
@@ -107,3 +107,12 @@ def test_results_and_timeline_pages(client, running_idea, bob, alice):
     assert "1 deltagare började" in story
     assert "19811218" not in story
     assert client.get(f"/behov/{running_idea.need.pk}/tidslinje/").status_code == 200
+
+
+def test_report_form_offers_only_the_users_own_forbund(client, alice, alv_och_kust):
+    from django.urls import reverse
+
+    client.force_login(alice)
+    page = client.get(reverse("followup")).content.decode()
+    assert "Sjuhärads samordningsförbund" in page
+    assert "Älv och Kust" not in page
