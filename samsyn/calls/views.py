@@ -38,6 +38,7 @@ from samsyn.calls.forms import (
 from samsyn.calls.matching import matching_calls
 from samsyn.calls.models import Application, Call, CallsRole, RegionalPlan
 from samsyn.calls.prioritisation import POSITION_LABELS, paper
+from samsyn.exports import dated, table_response
 from samsyn.parties.access import Permission, can
 from samsyn.parties.models import Organisation
 from samsyn.pipeline.access import access_idea
@@ -66,6 +67,35 @@ def _refused(request: HttpRequest, exc: services.PipelineError) -> None:
 # Calls -------------------------------------------------------------------------------------
 
 
+CALL_HEADER = [
+    "Utlysning",
+    "Status",
+    "Programområde",
+    "Målområden",
+    "Region",
+    "Budget (kr)",
+    "Öppnar",
+    "Stänger",
+]
+
+
+def _call_rows(calls):
+    """The columns of the call list page."""
+    for c in calls:
+        areas = ", ".join(str(t) for t in c.thematic_areas.all())
+        closes = c.closes_on or "Löpande"
+        yield (
+            str(c),
+            c.get_status_display(),
+            c.programme_area.code,
+            areas,
+            c.region_name,
+            c.budget_sek,
+            c.opens_on,
+            closes,
+        )
+
+
 @login_required
 def call_list(request: HttpRequest) -> HttpResponse:
     calls = CallFilter(
@@ -75,6 +105,8 @@ def call_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related("thematic_areas")
         .order_by("-opens_on", "-pk"),
     )
+    if fmt := request.GET.get("format"):
+        return table_response(fmt, dated("utlysningar"), CALL_HEADER, _call_rows(calls.qs))
     page = Paginator(calls.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

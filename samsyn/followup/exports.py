@@ -1,49 +1,8 @@
-"""Tables out: csv and xlsx for every report and list, PDF for the board paper."""
+"""Follow-up tables out: the report as rows and PDF; csv and xlsx come from samsyn.exports."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
-
 from django.http import HttpResponse
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def csv_response(name: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    response.write("\ufeff")  # Excel reads UTF-8 only with the BOM
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
-
-
-def xlsx_response(name: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(name[:31])
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
-
-
-def table_response(fmt: str, name: str, header, rows) -> HttpResponse:
-    from django.http import Http404
-
-    if fmt == "csv":
-        return csv_response(name, header, rows)
-    if fmt == "xlsx":
-        return xlsx_response(name, header, rows)
-    raise Http404("Okänt format; välj csv eller xlsx.")
 
 
 def pdf_response(name: str, html: str) -> HttpResponse:

@@ -32,7 +32,7 @@ class Event:
 def _steps(record: Idea | Measure, label: str) -> list[Event]:
     events = []
     for t in record.transitions.select_related("by"):
-        on = t.basis_date or t.at.date()
+        on = t.basis_date or timezone.localdate(t.at)
         detail = t.get_forum_display()
         if t.basis_date:
             detail += f" {t.basis_date:%Y-%m-%d}"
@@ -108,17 +108,25 @@ def _applications(record: Idea) -> list[Event]:
     return events
 
 
-def _meetings(record) -> list[Event]:
-    """Agenda items about the record, from the meetings app's reverse relation (issue 7)."""
-    related = getattr(record, "agenda_items", None)
-    if related is None:
-        return []
+def _meetings(records: list[tuple[str, Need | Idea | Measure]]) -> list[Event]:
+    """Agenda items about the records, from the meetings app's reverse relation (issue 7).
+
+    An item about both the need and its idea is told once.
+    """
+    seen = set()
     events = []
-    for item in related.select_related("meeting"):
-        meeting = item.meeting
-        on = timezone.localtime(meeting.starts_at).date()
-        detail = getattr(item, "minutes", "") or ""
-        events.append(Event(on, "meeting", f"{meeting.title}: {item.title}", detail))
+    for label, record in records:
+        related = getattr(record, "agenda_items", None)
+        if related is None:
+            continue
+        for item in related.select_related("meeting"):
+            if item.pk in seen:
+                continue
+            seen.add(item.pk)
+            meeting = item.meeting
+            on = timezone.localdate(meeting.starts_at)
+            detail = getattr(item, "minutes", "") or ""
+            events.append(Event(on, "meeting", f"{meeting.title}: {item.title}", detail, "", label))
     return events
 
 
@@ -137,11 +145,13 @@ def timeline(record: Need | Idea | Measure) -> list[Event]:
         label = "Projektidé" if isinstance(record, Idea) else "Insats"
         tracks = [(label, record)]
     events = [Event(need.identified_on, "need", f"Behov identifierat: {need}", need.target_group)]
+    events += _meetings([(f"Behov: {need}", need)] + [(f"{lb}: {t}", t) for lb, t in tracks])
     for label, track in tracks:
         events += _steps(track, label)
         events += _participants(track, label)
         events += _results(track, label)
         if isinstance(track, Idea):
             events += _applications(track)
-    kinds = ["need", "step", "meeting", "application", "participants", "results"]
+    # On one day the meeting comes before the steps it decided.
+    kinds = ["need", "meeting", "step", "application", "participants", "results"]
     return sorted(events, key=lambda e: (e.on, kinds.index(e.kind)))

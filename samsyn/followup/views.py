@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from samsyn.exports import table_response
 from samsyn.followup import exports, labels, services
 from samsyn.followup.access import (
     access_participant,
@@ -121,7 +122,7 @@ def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
         )
         return exports.pdf_response("uppfoljning", html)
     header = ["spår", "mått", "nyckel", "antal"]
-    return exports.table_response(fmt, "uppfoljning", header, exports.report_rows(data))
+    return table_response(fmt, "uppfoljning", header, exports.report_rows(data))
 
 
 def _figure_records(request: HttpRequest):
@@ -167,7 +168,7 @@ def figure_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = records.order_by("-pk").values_list(
         "pk", "title", "need__forbund__organisation__name", "step"
     )
-    return exports.table_response(fmt, "ideer", ["id", "namn", "förbund", "steg"], rows)
+    return table_response(fmt, "ideer", ["id", "namn", "förbund", "steg"], rows)
 
 
 def national(request: HttpRequest) -> HttpResponse:
@@ -209,8 +210,13 @@ def national_export(request: HttpRequest, fmt: str) -> HttpResponse:
             content_type="application/json; charset=utf-8",
         )
     header = [f["name"] for f in NATIONAL_SCHEMA["fields"]]
-    return exports.table_response(
-        fmt, "nationell-uppfoljning", header, ([r[h] for h in header] for r in rows)
+    # Open data for machines, with a published schema: plain comma-separated csv.
+    return table_response(
+        fmt,
+        "nationell-uppfoljning",
+        header,
+        ([r[h] for h in header] for r in rows),
+        delimiter=",",
     )
 
 
@@ -250,7 +256,7 @@ def participants_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> H
 
     fields += list(RESULT_FIELDS)
     rows = Participant.objects.of(project).values_list(*fields)
-    return exports.table_response(fmt, "deltagare", fields, rows)
+    return table_response(fmt, "deltagare", fields, rows)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from samsyn.exports import dated, table_response
 from samsyn.meetings import calendar, documents, services
 from samsyn.meetings.access import (
     Action,
@@ -70,9 +71,26 @@ def _refused(request, exc: Exception) -> None:
 # Meetings ----------------------------------------------------------------------------------
 
 
+MEETING_HEADER = ["Datum", "Möte", "Typ", "Förbund eller nätverk", "Protokoll"]
+
+
+def _meeting_rows(meetings):
+    """The columns of the meeting list page: no attendees, nothing about people."""
+    for m in meetings:
+        yield (
+            f"{timezone.localtime(m.starts_at):%Y-%m-%d %H:%M}",
+            m.title,
+            m.get_kind_display(),
+            str(m.owner),
+            "Justerat" if m.is_approved else "Ej justerat",
+        )
+
+
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = MeetingFilter(request.GET, queryset=visible_meetings(request.user))
+    if fmt := request.GET.get("format"):
+        return table_response(fmt, dated("moten"), MEETING_HEADER, _meeting_rows(meetings.qs))
     page = Paginator(meetings.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from samsyn.exports import dated, table_response
 from samsyn.parties.access import Permission, access_forbund, can
 from samsyn.parties.models import Forbund, Organisation
 from samsyn.parties.services import ForbundError, create_forbund
@@ -165,6 +166,22 @@ SORTABLE_NEED_FIELDS = {
 }
 
 
+NEED_HEADER = ["Rubrik", "Målgrupp", "Identifierat", "Finsam-insatser", "Projektidéer"]
+IDEA_HEADER = ["Projektidé", "Förbund", "Steg", "Projektägare", "Målgrupp"]
+
+
+def _need_rows(needs):
+    """The columns of the need list page, nothing more."""
+    for n in needs:
+        yield (n.title, n.target_group, n.identified_on, n.measure_count, n.idea_count)
+
+
+def _idea_rows(ideas):
+    for i in ideas:
+        owner = str(i.owner) if i.owner else ""
+        yield (i.title, str(i.need.forbund), i.get_step_display(), owner, i.target_group)
+
+
 @login_required
 def need_list(request: HttpRequest, pk: int) -> HttpResponse:
     forbund = access_forbund(request.user, pk)
@@ -176,6 +193,8 @@ def need_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
     order = request.GET.get("sort", "-identified_on")
     qs = needs.qs.order_by(order if order in SORTABLE_NEED_FIELDS else "-identified_on", "-pk")
+    if fmt := request.GET.get("format"):
+        return table_response(fmt, dated("behov"), NEED_HEADER, _need_rows(qs))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -256,7 +275,10 @@ def idea_list(request: HttpRequest) -> HttpResponse:
             "owner", "need__forbund__organisation"
         ),
     )
-    page = Paginator(ideas.qs.order_by("-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = ideas.qs.order_by("-pk")
+    if fmt := request.GET.get("format"):
+        return table_response(fmt, dated("projektideer"), IDEA_HEADER, _idea_rows(qs))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "pipeline/idea_list.html", {"filter": ideas, "page": page})
 
 
