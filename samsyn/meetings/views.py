@@ -562,9 +562,20 @@ def network_member(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("network", pk=network.pk)
 
 
+NEWS_HEADER = ["Datum", "Källa", "Typ", "Rubrik", "Nätverk"]
+
+
+def _news_rows(news):
+    """The columns of the intelligence list page."""
+    for n in news:
+        yield (n.published_on, n.source, n.get_kind_display(), n.title, str(n.network))
+
+
 @login_required
 def news_list(request: HttpRequest) -> HttpResponse:
     news = NewsFilter(request.GET, queryset=visible_news(request.user))
+    if fmt := request.GET.get("format"):
+        return table_response(fmt, dated("omvarldsbevakning"), NEWS_HEADER, _news_rows(news.qs))
     page = Paginator(news.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "meetings/news_list.html", {"filter": news, "page": page})
 
@@ -572,9 +583,27 @@ def news_list(request: HttpRequest) -> HttpResponse:
 # Government assignments --------------------------------------------------------------------
 
 
+ASSIGNMENT_HEADER = ["Uppdrag", "Myndighet", "Högsta belopp (kr)", "Redovisas senast", "Status"]
+
+
+def _assignment_rows(assignments):
+    """The columns of the assignment list page."""
+    for a in assignments:
+        yield (
+            a.title,
+            a.assigned_agency,
+            a.budget_cap,
+            a.reporting_deadline,
+            a.get_status_display(),
+        )
+
+
 @login_required
 def assignment_list(request: HttpRequest) -> HttpResponse:
     assignments = AssignmentFilter(request.GET, queryset=visible_assignments(request.user))
+    if fmt := request.GET.get("format"):
+        rows = _assignment_rows(assignments.qs)
+        return table_response(fmt, dated("regeringsuppdrag"), ASSIGNMENT_HEADER, rows)
     page = Paginator(assignments.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for a in page.object_list:

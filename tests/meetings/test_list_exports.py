@@ -1,13 +1,15 @@
-"""The meeting list as csv and xlsx: the same filter and access as the page, no attendees."""
+"""The meeting, intelligence and assignment lists as csv and xlsx: same filter and access."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from samsyn.meetings import services
-from samsyn.meetings.views import MEETING_HEADER
+from samsyn.meetings.views import ASSIGNMENT_HEADER, MEETING_HEADER, NEWS_HEADER
 from tests.downloads import csv_rows, dated, filename, xlsx_rows
 from tests.meetings.conftest import at
 
@@ -77,3 +79,106 @@ def test_meeting_list_download_query_count_is_pinned(
     # session, user, the visible meetings with förbund and network
     with django_assert_num_queries(3):
         assert client.get(reverse("meeting_list"), {"format": "xlsx"}).status_code == 200
+
+
+# Intelligence and government assignments ----------------------------------------------------
+
+
+@pytest.fixture
+def kust_network(mallory):
+    return services.create_network("Kustnätverket", by=mallory, coordinators=[mallory])
+
+
+@pytest.fixture
+def news(network, kust_network, alice, mallory):
+    today = timezone.localdate()
+    project = services.share_news(
+        network,
+        by=alice,
+        title="=Komvux för skyddsbehövande",
+        source="Länsstyrelsen",
+        kind="project",
+        published_on=today,
+    )
+    services.share_news(network, by=alice, title="Ny statistik", source="SCB", published_on=today)
+    services.share_news(
+        kust_network, by=mallory, title="Kustens nyhet", source="Länsstyrelsen", published_on=today
+    )
+    return project
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_news_list_download_is_the_filtered_list(client, alice, mallory, news, fmt):
+    client.force_login(alice)
+    response = client.get(reverse("news_list"), {"source": "läns", "format": fmt})
+    assert response.status_code == 200
+    assert filename(response) == dated("omvarldsbevakning", fmt)
+    rows = csv_rows(response) if fmt == "csv" else xlsx_rows(response)
+    assert rows[0] == NEWS_HEADER
+    assert len(rows) == 2  # the other network's item from Länsstyrelsen never appears
+    published, source, kind, title, network = rows[1]
+    assert str(published).startswith(str(news.published_on))
+    assert (source, kind, network) == ("Länsstyrelsen", "Projekt att följa", str(news.network))
+    # a title that starts like a formula stays text: quoted in csv, a string cell in xlsx
+    assert title == ("'" if fmt == "csv" else "") + "=Komvux för skyddsbehövande"
+    client.force_login(mallory)
+    rows = csv_rows(client.get(reverse("news_list"), {"format": "csv"}))
+    assert [r[3] for r in rows[1:]] == ["Kustens nyhet"]
+
+
+@pytest.fixture
+def assignments(network, kust_network, sjuharad, alice, mallory):
+    deadline = timezone.localdate() + dt.timedelta(days=10)
+    ours = services.track_assignment(
+        by=alice,
+        network=network,
+        title="Stärkt stöd till socialtjänsten",
+        assigned_agency="Socialstyrelsen",
+        budget_cap=500000,
+        reporting_deadline=deadline,
+    )
+    services.track_assignment(
+        by=alice,
+        forbund=sjuharad,
+        title="Etableringsuppdraget",
+        assigned_agency="Arbetsförmedlingen",
+        reporting_deadline=deadline,
+    )
+    services.track_assignment(
+        by=mallory,
+        network=kust_network,
+        title="Kustens uppdrag",
+        assigned_agency="Socialstyrelsen",
+        reporting_deadline=deadline,
+    )
+    return ours
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_assignment_list_download_is_the_filtered_list(client, alice, mallory, assignments, fmt):
+    client.force_login(alice)
+    response = client.get(reverse("assignment_list"), {"agency": "social", "format": fmt})
+    assert response.status_code == 200
+    assert filename(response) == dated("regeringsuppdrag", fmt)
+    rows = csv_rows(response) if fmt == "csv" else xlsx_rows(response)
+    assert rows[0] == ASSIGNMENT_HEADER
+    assert len(rows) == 2  # the other network's Socialstyrelsen assignment never appears
+    title, agency, cap, deadline, status = rows[1]
+    assert (title, agency, status) == (
+        "Stärkt stöd till socialtjänsten",
+        "Socialstyrelsen",
+        "Pågår",
+    )
+    assert float(cap) == 500000
+    assert str(deadline).startswith(str(assignments.reporting_deadline))
+    client.force_login(mallory)
+    rows = csv_rows(client.get(reverse("assignment_list"), {"format": "csv"}))
+    assert [r[0] for r in rows[1:]] == ["Kustens uppdrag"]
+
+
+def test_news_and_assignment_lists_link_to_their_downloads(client, alice, news, assignments):
+    client.force_login(alice)
+    for name in ("news_list", "assignment_list"):
+        page = client.get(reverse(name), {"q": "s"}).content.decode()
+        assert "Ladda ner som CSV" in page and "Ladda ner som Excel (xlsx)" in page
+        assert "?q=s&amp;format=csv" in page
