@@ -462,7 +462,13 @@ def meeting_document(request: HttpRequest, pk: int, what: str, fmt: str) -> Http
 @login_required
 def network_list(request: HttpRequest) -> HttpResponse:
     networks = Network.objects.visible_to(request.user).prefetch_related("members")
+    if fmt := request.GET.get("format"):
+        rows = ((n.name, len(n.members.all())) for n in networks)
+        return table_response(fmt, dated("natverk"), NETWORK_HEADER, rows)
     return render(request, "meetings/network_list.html", {"networks": networks})
+
+
+NETWORK_HEADER = ["Nätverk", "Medlemmar"]
 
 
 def _network_context(request, network: Network, **forms) -> dict:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samsyn.meetings import services
-from samsyn.meetings.views import ASSIGNMENT_HEADER, MEETING_HEADER, NEWS_HEADER
+from samsyn.meetings.views import ASSIGNMENT_HEADER, MEETING_HEADER, NETWORK_HEADER, NEWS_HEADER
 from tests.downloads import csv_rows, dated, filename, xlsx_rows
 from tests.meetings.conftest import at
 
@@ -182,3 +182,19 @@ def test_news_and_assignment_lists_link_to_their_downloads(client, alice, news, 
         page = client.get(reverse(name), {"q": "s"}).content.decode()
         assert "Ladda ner som CSV" in page and "Ladda ner som Excel (xlsx)" in page
         assert "?q=s&amp;format=csv" in page
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_network_list_download_holds_only_the_users_networks(
+    client, alice, mallory, network, kust_network, fmt
+):
+    client.force_login(alice)
+    response = client.get(reverse("network_list"), {"format": fmt})
+    assert filename(response) == dated("natverk", fmt)
+    rows = csv_rows(response) if fmt == "csv" else xlsx_rows(response)
+    assert rows[0] == NETWORK_HEADER
+    members = network.members.count()
+    assert rows[1:] == [[network.name, str(members) if fmt == "csv" else members]]
+    client.force_login(mallory)
+    rows = csv_rows(client.get(reverse("network_list"), {"format": "csv"}))
+    assert [r[0] for r in rows[1:]] == ["Kustnätverket"]
