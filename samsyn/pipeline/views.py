@@ -419,31 +419,41 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
+def _take_step(request, record, move, next_steps, steps, noun: str) -> tuple[TransitionForm, bool]:
+    """Run the step form through the track's verb; True when the step was taken."""
+    choices = [(s, steps(s).label) for s in next_steps(record.step)]
+    form = TransitionForm(request.POST, step_choices=choices)
+    if not form.is_valid():
+        return form, False
+    data = form.cleaned_data
+    try:
+        move(
+            record,
+            data["to"],
+            by=request.user,
+            forum=data["forum"],
+            basis_date=data["basis_date"],
+            note=data["note"],
+            stop_reason=data["stop_reason"],
+            expected_version=data["version"],
+        )
+    except services.PipelineError as exc:
+        add_errors(form, exc)
+        return form, False
+    messages.success(request, f"{noun} är nu i steget “{steps(data['to']).label}”.")
+    return form, True
+
+
 @login_required
 @require_POST
 def idea_move(request: HttpRequest, pk: int) -> HttpResponse:
     idea = access_idea(request.user, pk)
     require(request.user, idea.need.forbund, Permission.EDIT_PIPELINE)
-    step_choices = [(s, IdeaStep(s).label) for s in idea_next_steps(idea.step)]
-    form = TransitionForm(request.POST, step_choices=step_choices)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.move_idea(
-                idea,
-                data["to"],
-                by=request.user,
-                forum=data["forum"],
-                basis_date=data["basis_date"],
-                note=data["note"],
-                stop_reason=data["stop_reason"],
-                expected_version=data["version"],
-            )
-        except services.PipelineError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, f"Projektidén är nu i steget “{IdeaStep(data['to']).label}”.")
-            return redirect("idea", pk=idea.pk)
+    form, moved = _take_step(
+        request, idea, services.move_idea, idea_next_steps, IdeaStep, "Projektidén"
+    )
+    if moved:
+        return redirect("idea", pk=idea.pk)
     return render(request, "pipeline/idea.html", _idea_context(request, idea, transition_form=form))
 
 
@@ -533,26 +543,11 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def measure_move(request: HttpRequest, pk: int) -> HttpResponse:
     measure = access_measure(request.user, pk)
     require(request.user, measure.need.forbund, Permission.EDIT_PIPELINE)
-    step_choices = [(s, MeasureStep(s).label) for s in measure_next_steps(measure.step)]
-    form = TransitionForm(request.POST, step_choices=step_choices)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.move_measure(
-                measure,
-                data["to"],
-                by=request.user,
-                forum=data["forum"],
-                basis_date=data["basis_date"],
-                note=data["note"],
-                stop_reason=data["stop_reason"],
-                expected_version=data["version"],
-            )
-        except services.PipelineError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, f"Insatsen är nu i steget “{MeasureStep(data['to']).label}”.")
-            return redirect("measure", pk=measure.pk)
+    form, moved = _take_step(
+        request, measure, services.move_measure, measure_next_steps, MeasureStep, "Insatsen"
+    )
+    if moved:
+        return redirect("measure", pk=measure.pk)
     return render(
         request, "pipeline/measure.html", _measure_context(request, measure, transition_form=form)
     )

@@ -229,3 +229,21 @@ def test_user_of_another_forbund_gets_404_on_every_page(client, mallory, alice, 
         assert client.get(url).status_code in (404, 405), url
         assert client.post(url, {}).status_code == 404, url
     assert "Vägen vidare" not in client.get(reverse("idea_list")).content.decode()
+
+
+def test_measure_steps_through_the_page_refuse_missing_responsibilities(client, alice, need):
+    measure = create_measure(need, by=alice, title="Unga vuxna i rörelse")
+    client.force_login(alice)
+    url = reverse("measure_move", args=[measure.pk])
+    response = client.post(
+        url, {"to": "measure_designed", "forum": "beredningsgrupp", "version": 1}
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    response = client.post(
+        url, {"to": "responsibility_agreed", "forum": "beredningsgrupp", "version": measure.version}
+    )
+    assert "Beskriv ansvarsfördelningen" in response.content.decode()
+    measure.refresh_from_db()
+    assert measure.step == "measure_designed"
+    assert measure.transitions.count() == 1
