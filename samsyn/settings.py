@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from samsyn.accounts.oidc_config import oidc_settings
 from samsyn.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,6 +37,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "samsyn.accounts",
     "samsyn.parties",
     "samsyn.pipeline",
     "samsyn.calls",
@@ -51,10 +55,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Users who see participant data give their second factor before any other page.
+    "samsyn.accounts.middleware.SecondFactorMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the Swedish lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -120,6 +127,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Second factor (django-otp TOTP) for everyone who sees participant data: see
+# samsyn/accounts/second_factor.py. Each wrong code in a row doubles the wait (1, 2, 4 … s).
+OTP_TOTP_ISSUER = env_str("SAMSYN_OTP_ISSUER", "Samsyn")
+OTP_TOTP_THROTTLE_FACTOR = env_int("SAMSYN_OTP_THROTTLE_FACTOR", 1)
+
+# Single sign-on through the organisation's OpenID provider, off unless configured
+# (SAMSYN_OIDC_*, samsyn/accounts/oidc_config.py).
+_oidc = oidc_settings()
+globals().update(_oidc)
+if _oidc["SAMSYN_OIDC_ENABLED"]:
+    AUTHENTICATION_BACKENDS.append("samsyn.accounts.oidc.SamsynOIDCBackend")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from samsyn.calls.views import CALL_HEADER
+from tests.auth import log_in
 from tests.calls.conftest import TODAY, area, make_call, plan
 from tests.downloads import csv_rows, dated, filename, xlsx_rows
 
@@ -34,7 +35,7 @@ def plan_of_calls(stina, nils):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_call_list_download_is_the_filtered_list(client, bob, plan_of_calls, fmt):
-    client.force_login(bob)
+    log_in(client, bob)
     response = client.get(
         reverse("call_list"), {"region": plan("SE23").pk, "status": "open", "format": fmt}
     )
@@ -52,7 +53,7 @@ def test_call_list_download_is_the_filtered_list(client, bob, plan_of_calls, fmt
 
 
 def test_a_rolling_call_says_so_in_the_download(client, bob, plan_of_calls):
-    client.force_login(bob)
+    log_in(client, bob)
     rows = csv_rows(client.get(reverse("call_list"), {"q": "nyanlända", "format": "csv"}))
     assert [r[0] for r in rows[1:]] == ["Etablering för nyanlända"]
     assert rows[1][-1] == "Löpande"
@@ -64,7 +65,7 @@ def test_the_call_list_download_needs_a_login(client, plan_of_calls):
 
 
 def test_the_call_list_links_to_its_downloads(client, bob, plan_of_calls):
-    client.force_login(bob)
+    log_in(client, bob)
     page = client.get(reverse("call_list"), {"q": "Väst"}).content.decode()
     assert "Ladda ner som CSV" in page and "Ladda ner som Excel (xlsx)" in page
     assert "?q=V%C3%A4st&amp;format=xlsx" in page
@@ -75,7 +76,8 @@ def test_call_list_download_query_count_is_pinned(
 ):
     for n in range(8):
         make_call(stina, title=f"Utlysning {n}")
-    client.force_login(bob)
-    # session, user, the calls with area and region, their thematic areas
-    with django_assert_num_queries(4):
+    log_in(client, bob)
+    # session, user, the session's second-factor device (samsyn/accounts), the calls with area
+    # and region, their thematic areas
+    with django_assert_num_queries(5):
         assert client.get(reverse("call_list"), {"format": "xlsx"}).status_code == 200

@@ -11,12 +11,13 @@ from samsyn.calls import services
 from samsyn.calls.models import Application, Call
 from samsyn.pipeline.models import Idea
 from samsyn.pipeline.steps import IdeaStep
+from tests.auth import log_in
 from tests.calls.conftest import TODAY, area, make_call, plan, ready_application, themes
 from tests.factories import region
 
 
 def login(client, user):
-    client.force_login(user)
+    log_in(client, user)
     return client
 
 

@@ -14,6 +14,7 @@ Every test here
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -314,5 +315,22 @@ def log_in(page, visit, check_a11y) -> Callable[[str], None]:
         page.get_by_role("button", name="Logga in").click()
         expect(page.get_by_role("button", name="Logga ut")).to_be_visible()
         check_a11y()
+        if "/tvastegsverifiering/" in page.url:
+            give_totp_code(page, username)
+            expect(page).not_to_have_url(re.compile("/tvastegsverifiering/"))
+            check_a11y()
 
     return go
+
+
+def give_totp_code(page, username: str) -> None:
+    """Type the code an authenticator app would show, on the setup or the verify page."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    # The setup page keeps the app being added as an unconfirmed device.
+    setting_up = "/aktivera/" in page.url
+    device = TOTPDevice.objects.get(user__username=username, confirmed=not setting_up)
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    page.get_by_label("Sexsiffrig kod från din app").fill(f"{code:06d}")
+    page.get_by_role("button", name="Aktivera" if setting_up else "Fortsätt").click()

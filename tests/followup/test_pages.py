@@ -6,6 +6,7 @@ import pytest
 
 from samsyn.followup import services
 from samsyn.followup.models import PersonalDataAccess
+from tests.auth import log_in
 from tests.followup.scene import idea, need, participant_data
 
 
@@ -17,7 +18,7 @@ def scene(sjuharad, alice):
 def test_report_page_has_charts_with_table_alternatives(
     client, alice, scene, django_assert_max_num_queries
 ):
-    client.force_login(alice)
+    log_in(client, alice)
     with django_assert_max_num_queries(45):
         response = client.get("/uppfoljning/", {"from": "2025-01-01", "to": "2025-12-31"})
     html = response.content.decode()
@@ -28,20 +29,20 @@ def test_report_page_has_charts_with_table_alternatives(
 
 
 def test_another_forbund_is_a_404_on_the_report(client, mallory, sjuharad, scene):
-    client.force_login(mallory)
+    log_in(client, mallory)
     assert client.get("/uppfoljning/", {"forbund": sjuharad.pk}).status_code == 404
     assert client.get("/uppfoljning/rapport.csv", {"forbund": sjuharad.pk}).status_code == 404
 
 
 def test_a_period_ending_before_it_starts_is_explained(client, alice):
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.get("/uppfoljning/", {"from": "2025-12-31", "to": "2025-01-01"})
     assert "Periodens början ligger efter dess slut" in response.content.decode()
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
 def test_report_exports(client, alice, scene, fmt):
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.get(f"/uppfoljning/rapport.{fmt}")
     assert response.status_code == 200
     if fmt == "csv":
@@ -51,7 +52,7 @@ def test_report_exports(client, alice, scene, fmt):
 
 
 def test_figure_list_and_its_export(client, alice, scene):
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.get("/uppfoljning/ideer/", {"figure": "ideas_led_to_application"})
     assert response.status_code == 200 and "Projektidé" in response.content.decode()
     assert client.get("/uppfoljning/ideer.xlsx", {"figure": "owners"}).status_code == 200
@@ -72,12 +73,12 @@ def test_participant_pages_are_for_project_staff_only(client, running_idea, bob,
         running_idea, by=bob, personnummer="19811218-9876", **participant_data()
     )
     url = f"/projektideer/{running_idea.pk}/deltagare/"
-    client.force_login(erik)  # a reader in the förbund, not staff
+    log_in(client, erik)  # a reader in the förbund, not staff
     assert client.get(url).status_code == 403
     assert client.get(f"/deltagare/{participant.pk}/").status_code == 404
-    client.force_login(mallory)
+    log_in(client, mallory)
     assert client.get(url).status_code == 404
-    client.force_login(bob)
+    log_in(client, bob)
     assert "D-0001" in client.get(url).content.decode()
     page = client.post(f"/deltagare/{participant.pk}/personnummer/").content.decode()
     assert "19811218-9876" in page
@@ -87,7 +88,7 @@ def test_participant_pages_are_for_project_staff_only(client, running_idea, bob,
 def test_import_page_reports_bad_lines(client, running_idea, bob):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    client.force_login(bob)
+    log_in(client, bob)
     upload = SimpleUploadedFile(
         "d.csv", b"personnummer,started_on,gender,age_band,labour_status\n123,2025-06-01,x,y,z\n"
     )
@@ -100,7 +101,7 @@ def test_results_and_timeline_pages(client, running_idea, bob, alice):
     services.register_participant(
         running_idea, by=bob, personnummer="19811218-9876", **participant_data()
     )
-    client.force_login(alice)
+    log_in(client, alice)
     results = client.get(f"/projektideer/{running_idea.pk}/resultat/", {"min_share": 50})
     assert "Nämnare: 1" in results.content.decode()
     story = client.get(f"/projektideer/{running_idea.pk}/tidslinje/").content.decode()
@@ -112,7 +113,7 @@ def test_results_and_timeline_pages(client, running_idea, bob, alice):
 def test_report_form_offers_only_the_users_own_forbund(client, alice, alv_och_kust):
     from django.urls import reverse
 
-    client.force_login(alice)
+    log_in(client, alice)
     page = client.get(reverse("followup")).content.decode()
     assert "Sjuhärads samordningsförbund" in page
     assert "Älv och Kust" not in page

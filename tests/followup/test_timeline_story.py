@@ -20,6 +20,7 @@ from samsyn.parties.services import issue_api_token
 from samsyn.pipeline import services as pipeline
 from samsyn.pipeline.models import Need
 from samsyn.pipeline.steps import Forum, IdeaStep
+from tests.auth import log_in
 from tests.calls.conftest import calls_person, make_call, ready_application
 from tests.factories import kommun, region
 from tests.followup.scene import participant_data
@@ -162,7 +163,7 @@ def test_the_timeline_tells_the_story_in_order(story):
 
 
 def test_the_page_and_the_api_tell_the_same_story_without_names(client, story, erik, mallory):
-    client.force_login(erik)  # a reader in the förbund
+    log_in(client, erik)  # a reader in the förbund
     page = client.get(reverse("idea_timeline", args=[story.pk])).content.decode()
     titles = [title for _on, _kind, title in expected(story)]
     positions = [page.index(t) for t in titles]

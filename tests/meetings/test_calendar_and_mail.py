@@ -14,6 +14,7 @@ from icalendar import Calendar
 
 from samsyn.meetings import services, tasks
 from samsyn.meetings.models import CalendarToken
+from tests.auth import log_in
 from tests.factories import kommun
 from tests.meetings.conftest import IMMEDIATE_TASKS, at
 
@@ -39,7 +40,7 @@ def other_meeting(alv_och_kust, mallory):
 
 
 def feed(client, user) -> Calendar:
-    client.force_login(user)
+    log_in(client, user)
     response = client.post(reverse("calendar"))
     client.logout()
     url = response.context["feed_url"]
@@ -77,7 +78,7 @@ def test_the_feed_never_shows_another_forbunds_meetings(client, mallory, beredni
 
 
 def test_a_wrong_or_revoked_token_gives_404(client, bob, beredning):
-    client.force_login(bob)
+    log_in(client, bob)
     url = client.post(reverse("calendar")).context["feed_url"].removeprefix("http://testserver")
     client.post(reverse("calendar"), {"action": "aterkalla"})
     client.logout()
@@ -87,13 +88,13 @@ def test_a_wrong_or_revoked_token_gives_404(client, bob, beredning):
 
 
 def test_calendar_page_lists_coming_things(client, bob, beredning, assignment):
-    client.force_login(bob)
+    log_in(client, bob)
     page = client.get(reverse("calendar")).content.decode()
     assert "Beredningsgruppens möte" in page and "Redovisning: Stärkt stöd" in page
 
 
 def test_assignment_deadline_warns_before_it_comes(client, bob, assignment):
-    client.force_login(bob)
+    log_in(client, bob)
     page = client.get(reverse("assignment", args=[assignment.pk])).content.decode()
     assert "ska redovisas om 10 dagar" in page
     listing = client.get(reverse("assignment_list")).content.decode()
@@ -101,9 +102,9 @@ def test_assignment_deadline_warns_before_it_comes(client, bob, assignment):
 
 
 def test_assignment_is_tracked_by_the_coordinator_only(client, alice, bob, network):
-    client.force_login(bob)
+    log_in(client, bob)
     assert client.get(reverse("assignment_create")).status_code == 403
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.post(
         reverse("assignment_create"),
         {

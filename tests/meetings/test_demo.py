@@ -7,6 +7,7 @@ from samsyn.meetings.models import GovernmentAssignment, Meeting, Network
 from samsyn.parties.models import User
 from samsyn.pipeline.demo import load_demo
 from samsyn.pipeline.models import MeasureTransition, Need
+from tests.auth import log_in
 
 
 def test_meetings_demo_loads_on_the_sjuharad_demo(db, client):
@@ -26,7 +27,7 @@ def test_meetings_demo_loads_on_the_sjuharad_demo(db, client):
     need = Need.objects.get(meeting_decisions__isnull=False)
     assert need.meeting_decisions.get().agenda_item.meeting.kind == "beredningsgrupp"
 
-    client.force_login(User.objects.get(username="bertil"))
+    log_in(client, User.objects.get(username="bertil"))
     for url in (
         reverse("meeting_list"),
         reverse("meeting", args=[board.pk]),
@@ -38,6 +39,6 @@ def test_meetings_demo_loads_on_the_sjuharad_demo(db, client):
         reverse("need", args=[need.pk]),
     ):
         assert client.get(url).status_code == 200, url
-    client.force_login(User.objects.get(username="gunilla"))
+    log_in(client, User.objects.get(username="gunilla"))
     assert client.get(reverse("meeting", args=[board.pk])).status_code == 404
     assert client.get(reverse("network", args=[network.pk])).status_code == 404

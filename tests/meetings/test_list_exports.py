@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from samsyn.meetings import services
 from samsyn.meetings.views import ASSIGNMENT_HEADER, MEETING_HEADER, NETWORK_HEADER, NEWS_HEADER
+from tests.auth import log_in
 from tests.downloads import csv_rows, dated, filename, xlsx_rows
 from tests.meetings.conftest import at
 
@@ -31,7 +32,7 @@ def local(moment) -> str:
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_meeting_list_download_is_the_filtered_list(client, alice, beredning, board, kust, fmt):
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.get(reverse("meeting_list"), {"kind": "styrelse", "format": fmt})
     assert response.status_code == 200
     assert filename(response) == dated("moten", fmt)
@@ -43,22 +44,22 @@ def test_meeting_list_download_is_the_filtered_list(client, alice, beredning, bo
 
 
 def test_another_forbunds_meetings_are_never_downloaded(client, alice, mallory, beredning, kust):
-    client.force_login(alice)
+    log_in(client, alice)
     rows = csv_rows(client.get(reverse("meeting_list"), {"format": "csv"}))
     assert [r[1] for r in rows[1:]] == ["Beredningsgruppens möte"]
-    client.force_login(mallory)
+    log_in(client, mallory)
     rows = csv_rows(client.get(reverse("meeting_list"), {"format": "csv"}))
     assert [r[1] for r in rows[1:]] == ["Kustens beredningsgrupp"]
 
 
 def test_the_download_names_no_attendees(client, alice, beredning):
-    client.force_login(alice)
+    log_in(client, alice)
     body = client.get(reverse("meeting_list"), {"format": "csv"}).content.decode("utf-8-sig")
     assert "Bob" not in body
 
 
 def test_the_meeting_list_links_to_its_downloads(client, alice, beredning):
-    client.force_login(alice)
+    log_in(client, alice)
     page = client.get(reverse("meeting_list"), {"kind": "beredningsgrupp"}).content.decode()
     assert "Ladda ner som CSV" in page and "Ladda ner som Excel (xlsx)" in page
     assert "?kind=beredningsgrupp&amp;format=csv" in page
@@ -75,9 +76,10 @@ def test_meeting_list_download_query_count_is_pinned(
             title=f"Möte {n}",
             starts_at=at(20 + n),
         )
-    client.force_login(alice)
-    # session, user, the visible meetings with förbund and network
-    with django_assert_num_queries(3):
+    log_in(client, alice)
+    # session, user, the session's second-factor device (samsyn/accounts), the visible meetings
+    # with förbund and network
+    with django_assert_num_queries(4):
         assert client.get(reverse("meeting_list"), {"format": "xlsx"}).status_code == 200
 
 
@@ -109,7 +111,7 @@ def news(network, kust_network, alice, mallory):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_news_list_download_is_the_filtered_list(client, alice, mallory, news, fmt):
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.get(reverse("news_list"), {"source": "läns", "format": fmt})
     assert response.status_code == 200
     assert filename(response) == dated("omvarldsbevakning", fmt)
@@ -121,7 +123,7 @@ def test_news_list_download_is_the_filtered_list(client, alice, mallory, news, f
     assert (source, kind, network) == ("Länsstyrelsen", "Projekt att följa", str(news.network))
     # a title that starts like a formula stays text: quoted in csv, a string cell in xlsx
     assert title == ("'" if fmt == "csv" else "") + "=Komvux för skyddsbehövande"
-    client.force_login(mallory)
+    log_in(client, mallory)
     rows = csv_rows(client.get(reverse("news_list"), {"format": "csv"}))
     assert [r[3] for r in rows[1:]] == ["Kustens nyhet"]
 
@@ -156,7 +158,7 @@ def assignments(network, kust_network, sjuharad, alice, mallory):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_assignment_list_download_is_the_filtered_list(client, alice, mallory, assignments, fmt):
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.get(reverse("assignment_list"), {"agency": "social", "format": fmt})
     assert response.status_code == 200
     assert filename(response) == dated("regeringsuppdrag", fmt)
@@ -171,13 +173,13 @@ def test_assignment_list_download_is_the_filtered_list(client, alice, mallory, a
     )
     assert float(cap) == 500000
     assert str(deadline).startswith(str(assignments.reporting_deadline))
-    client.force_login(mallory)
+    log_in(client, mallory)
     rows = csv_rows(client.get(reverse("assignment_list"), {"format": "csv"}))
     assert [r[0] for r in rows[1:]] == ["Kustens uppdrag"]
 
 
 def test_news_and_assignment_lists_link_to_their_downloads(client, alice, news, assignments):
-    client.force_login(alice)
+    log_in(client, alice)
     for name in ("news_list", "assignment_list"):
         page = client.get(reverse(name), {"q": "s"}).content.decode()
         assert "Ladda ner som CSV" in page and "Ladda ner som Excel (xlsx)" in page
@@ -188,13 +190,13 @@ def test_news_and_assignment_lists_link_to_their_downloads(client, alice, news, 
 def test_network_list_download_holds_only_the_users_networks(
     client, alice, mallory, network, kust_network, fmt
 ):
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.get(reverse("network_list"), {"format": fmt})
     assert filename(response) == dated("natverk", fmt)
     rows = csv_rows(response) if fmt == "csv" else xlsx_rows(response)
     assert rows[0] == NETWORK_HEADER
     members = network.members.count()
     assert rows[1:] == [[network.name, str(members) if fmt == "csv" else members]]
-    client.force_login(mallory)
+    log_in(client, mallory)
     rows = csv_rows(client.get(reverse("network_list"), {"format": "csv"}))
     assert [r[0] for r in rows[1:]] == ["Kustnätverket"]

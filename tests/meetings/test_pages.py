@@ -10,6 +10,7 @@ from django.urls import reverse
 from samsyn.meetings import services
 from samsyn.meetings.models import AgendaItem, Decision, Meeting
 from samsyn.pipeline.models import Need
+from tests.auth import log_in
 from tests.factories import kommun
 from tests.meetings.conftest import at
 
@@ -19,7 +20,7 @@ def form_date(value) -> str:
 
 
 def test_kansli_plans_a_meeting_and_builds_the_agenda(client, alice, sjuharad, need):
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.post(
         reverse("meeting_create"),
         {
@@ -52,7 +53,7 @@ def test_kansli_plans_a_meeting_and_builds_the_agenda(client, alice, sjuharad, n
 
 
 def test_network_meeting_must_be_a_network_meeting(client, alice, network):
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.post(
         reverse("meeting_create"),
         {
@@ -68,7 +69,7 @@ def test_network_meeting_must_be_a_network_meeting(client, alice, network):
 
 
 def test_r1_board_agenda_refuses_an_esf_idea_on_the_page(client, alice, board, idea):
-    client.force_login(alice)
+    log_in(client, alice)
     version = board.version
     response = client.post(
         reverse("agenda_item_add", args=[board.pk]),
@@ -83,7 +84,7 @@ def test_r1_board_agenda_refuses_an_esf_idea_on_the_page(client, alice, board, i
 
 def test_minutes_written_item_by_item(client, alice, beredning):
     item = services.add_agenda_item(beredning, by=alice, title="Aktuellt")
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.post(
         reverse("minutes_save", args=[item.pk]),
         {f"p{item.pk}-minutes": "Parterna berättade.", f"p{item.pk}-version": item.version},
@@ -100,7 +101,7 @@ def test_minutes_written_item_by_item(client, alice, beredning):
 
 def test_need_recorded_from_an_item_shows_the_meeting_and_back(client, alice, beredning):
     item = services.add_agenda_item(beredning, by=alice, title="Aktuellt")
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.post(
         reverse("need_from_item", args=[item.pk]),
         {
@@ -120,7 +121,7 @@ def test_need_recorded_from_an_item_shows_the_meeting_and_back(client, alice, be
 
 def test_step_taken_at_a_meeting_is_shown_on_the_idea(client, alice, beredning, idea):
     item = services.add_agenda_item(beredning, by=alice, title="Idén", idea=idea)
-    client.force_login(alice)
+    log_in(client, alice)
     prefix = f"s{item.pk}i"
     response = client.post(
         reverse("step_from_item", args=[item.pk]),
@@ -144,7 +145,7 @@ def test_step_taken_at_a_meeting_is_shown_on_the_idea(client, alice, beredning, 
 def test_approved_minutes_cannot_change_through_pages(client, alice, beredning, need):
     item = services.add_agenda_item(beredning, by=alice, title="Aktuellt")
     services.update_agenda_item(item, by=alice, expected_version=None, minutes="Justerad text.")
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.post(
         reverse("meeting_approve", args=[beredning.pk]),
         {
@@ -188,7 +189,7 @@ def test_minutes_download_as_pdf_and_word(client, alice, beredning, sjuharad):
     item = services.add_agenda_item(beredning, by=alice, title="Aktuellt")
     services.update_agenda_item(item, by=alice, expected_version=None, minutes="Text.")
     services.approve_minutes(beredning, by=alice, adjusters="Bob Borås")
-    client.force_login(alice)
+    log_in(client, alice)
     pdf = client.get(reverse("meeting_document", args=[beredning.pk, "protokoll", "pdf"]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
@@ -214,14 +215,14 @@ def test_the_pdf_carries_the_forbund_and_the_approval(alice, beredning, sjuharad
 
 @pytest.mark.parametrize("name", ["meeting", "meeting_edit", "meeting_document"])
 def test_another_forbunds_meeting_is_404(client, mallory, beredning, name):
-    client.force_login(mallory)
+    log_in(client, mallory)
     args = [beredning.pk, "protokoll", "pdf"] if name == "meeting_document" else [beredning.pk]
     assert client.get(reverse(name, args=args)).status_code == 404
 
 
 def test_another_forbunds_items_are_404(client, mallory, beredning, alice):
     item = services.add_agenda_item(beredning, by=alice, title="Aktuellt")
-    client.force_login(mallory)
+    log_in(client, mallory)
     for name in ("minutes_save", "need_from_item", "decision_add", "step_from_item"):
         assert client.post(reverse(name, args=[item.pk]), {}).status_code == 404
     assert AgendaItem.objects.get(pk=item.pk).minutes == ""
@@ -229,7 +230,7 @@ def test_another_forbunds_items_are_404(client, mallory, beredning, alice):
 
 def test_a_reader_sees_but_cannot_plan(client, erik, beredning, alice):
     item = services.add_agenda_item(beredning, by=alice, title="Aktuellt")
-    client.force_login(erik)
+    log_in(client, erik)
     assert client.get(reverse("meeting", args=[beredning.pk])).status_code == 200
     response = client.post(reverse("minutes_save", args=[item.pk]), {})
     assert response.status_code == 403
@@ -242,7 +243,7 @@ def test_meeting_list_shows_only_visible_meetings(
     services.plan_meeting(
         by=mallory, forbund=alv_och_kust, kind="styrelse", title="Kustens styrelse", starts_at=at(3)
     )
-    client.force_login(mallory)
+    log_in(client, mallory)
     with django_assert_max_num_queries(12):
         page = client.get(reverse("meeting_list")).content.decode()
     assert "Kustens styrelse" in page
@@ -250,7 +251,7 @@ def test_meeting_list_shows_only_visible_meetings(
 
 
 def test_network_members_share_news_and_subscribe(client, bob, network, mallory):
-    client.force_login(bob)
+    log_in(client, bob)
     response = client.post(
         reverse("news_add", args=[network.pk]),
         {
@@ -265,13 +266,13 @@ def test_network_members_share_news_and_subscribe(client, bob, network, mallory)
     assert network.subscriptions.filter(user=bob).exists()
     page = client.get(reverse("news_list")).content.decode()
     assert "Kommuntal för nyanlända" in page and "Migrationsverket" in page
-    client.force_login(mallory)
+    log_in(client, mallory)
     assert client.get(reverse("network", args=[network.pk])).status_code == 404
     assert "Kommuntal" not in client.get(reverse("news_list")).content.decode()
 
 
 def test_network_members_cannot_plan_its_meetings(client, bob, network):
-    client.force_login(bob)
+    log_in(client, bob)
     response = client.post(
         reverse("meeting_create"),
         {
@@ -292,7 +293,7 @@ def test_meeting_page_query_count_is_pinned(
             beredning, by=alice, title=f"Punkt {n}", need=idea.need, idea=idea, measure=measure
         )
         services.record_decision(item, by=alice, text=f"Beslut {n}")
-    client.force_login(alice)
+    log_in(client, alice)
     with django_assert_max_num_queries(18):
         assert client.get(reverse("meeting", args=[beredning.pk])).status_code == 200
 
@@ -300,17 +301,17 @@ def test_meeting_page_query_count_is_pinned(
 def test_the_coordinator_manages_the_networks_members(client, alice, bob, network):
     from tests.factories import region
 
-    client.force_login(bob)
+    log_in(client, bob)
     response = client.post(
         reverse("network_member", args=[network.pk]), {"organisation": region("14").pk}
     )
     assert response.status_code == 403
-    client.force_login(alice)
+    log_in(client, alice)
     client.post(reverse("network_member", args=[network.pk]), {"organisation": region("14").pk})
     assert network.members.filter(pk=region("14").pk).exists()
     client.post(
         reverse("network_member", args=[network.pk]),
         {"organisation": kommun("1490").pk, "action": "ta-bort"},
     )
-    client.force_login(bob)  # Borås left: bob no longer sees the network
+    log_in(client, bob)  # Borås left: bob no longer sees the network
     assert client.get(reverse("network", args=[network.pk])).status_code == 404

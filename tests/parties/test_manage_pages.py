@@ -5,13 +5,14 @@ from django.urls import reverse
 
 from samsyn.parties.choices import Role
 from samsyn.parties.models import ForbundRole
+from tests.auth import log_in
 from tests.factories import kommun, region
 
 pytestmark = pytest.mark.django_db
 
 
 def test_kansli_changes_members_and_af_fk_stay(client, alice, sjuharad):
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.post(
         reverse("forbund_manage", args=[sjuharad.pk]),
         {
@@ -28,7 +29,7 @@ def test_kansli_changes_members_and_af_fk_stay(client, alice, sjuharad):
 
 
 def test_members_without_a_region_are_refused_and_nothing_changes(client, alice, sjuharad):
-    client.force_login(alice)
+    log_in(client, alice)
     before = set(sjuharad.members.values_list("pk", flat=True))
     response = client.post(
         reverse("forbund_manage", args=[sjuharad.pk]),
@@ -39,7 +40,7 @@ def test_members_without_a_region_are_refused_and_nothing_changes(client, alice,
 
 
 def test_kansli_gives_and_removes_a_role(client, alice, erik, sjuharad):
-    client.force_login(alice)
+    log_in(client, alice)
     client.post(
         reverse("forbund_manage", args=[sjuharad.pk]),
         {"action": "role", "username": "erik", "role": Role.BEREDNING},
@@ -50,14 +51,14 @@ def test_kansli_gives_and_removes_a_role(client, alice, erik, sjuharad):
 
 
 def test_the_last_kansli_cannot_be_removed(client, alice, sjuharad):
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.post(reverse("role_remove", args=[sjuharad.pk, alice.pk]), follow=True)
     assert "minst en person i kansliet" in response.content.decode()
     assert ForbundRole.objects.filter(user=alice, forbund=sjuharad).exists()
 
 
 def test_beredning_member_cannot_manage_and_other_forbund_gets_404(client, bob, mallory, sjuharad):
-    client.force_login(bob)
+    log_in(client, bob)
     assert client.get(reverse("forbund_manage", args=[sjuharad.pk])).status_code == 403
-    client.force_login(mallory)
+    log_in(client, mallory)
     assert client.get(reverse("forbund_manage", args=[sjuharad.pk])).status_code == 404

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from samsyn.pipeline.services import create_idea, record_need
 from samsyn.pipeline.views import IDEA_HEADER, NEED_HEADER
+from tests.auth import log_in
 from tests.downloads import csv_rows, dated, filename, xlsx_rows
 from tests.factories import kommun
 
@@ -39,7 +40,7 @@ def needs(sjuharad, alice, alv_och_kust, mallory):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_need_list_download_is_the_filtered_list(client, alice, sjuharad, needs, fmt):
-    client.force_login(alice)
+    log_in(client, alice)
     url = reverse("need_list", args=[sjuharad.pk])
     response = client.get(url, {"target_group": "unga", "format": fmt})
     assert response.status_code == 200
@@ -52,24 +53,24 @@ def test_need_list_download_is_the_filtered_list(client, alice, sjuharad, needs,
 
 
 def test_need_list_download_follows_the_pages_sort(client, alice, sjuharad, needs):
-    client.force_login(alice)
+    log_in(client, alice)
     url = reverse("need_list", args=[sjuharad.pk])
     rows = csv_rows(client.get(url, {"sort": "title", "format": "csv"}))
     assert [r[0] for r in rows[1:]] == ["Långtidssjukskrivna", "Unga utan gymnasium"]
 
 
 def test_another_forbunds_needs_are_never_downloaded(client, alice, mallory, sjuharad, needs):
-    client.force_login(mallory)
+    log_in(client, mallory)
     url = reverse("need_list", args=[sjuharad.pk])
     assert client.get(url, {"format": "csv"}).status_code == 404
-    client.force_login(alice)
+    log_in(client, alice)
     body = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
     assert "Kustens unga" not in body
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_idea_list_download_is_the_filtered_list(client, alice, needs, fmt):
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.get(reverse("idea_list"), {"owner": kommun("1490").pk, "format": fmt})
     assert response.status_code == 200
     assert filename(response) == dated("projektideer", fmt)
@@ -84,21 +85,21 @@ def test_idea_list_download_is_the_filtered_list(client, alice, needs, fmt):
 
 
 def test_idea_list_download_holds_only_visible_ideas(client, alice, mallory, needs):
-    client.force_login(mallory)
+    log_in(client, mallory)
     rows = csv_rows(client.get(reverse("idea_list"), {"format": "csv"}))
     assert [r[0] for r in rows[1:]] == ["Kustidén"]
-    client.force_login(alice)
+    log_in(client, alice)
     rows = csv_rows(client.get(reverse("idea_list"), {"format": "csv"}))
     assert sorted(r[0] for r in rows[1:]) == ["Steget före", "Tillbaka", "Vägen vidare"]
 
 
 def test_an_unknown_format_is_404(client, alice, needs):
-    client.force_login(alice)
+    log_in(client, alice)
     assert client.get(reverse("idea_list"), {"format": "pdf"}).status_code == 404
 
 
 def test_the_list_pages_link_to_their_downloads(client, alice, sjuharad, needs):
-    client.force_login(alice)
+    log_in(client, alice)
     for url in (reverse("need_list", args=[sjuharad.pk]), reverse("idea_list")):
         page = client.get(url, {"q": "unga", "page": "1"}).content.decode()
         assert "Ladda ner som CSV" in page and "Ladda ner som Excel (xlsx)" in page
@@ -111,19 +112,20 @@ def test_download_query_counts_are_pinned(
 ):
     for n in range(10):
         create_idea(needs[1], by=alice, title=f"Idé {n}", owner=kommun("1490"))
-    client.force_login(alice)
-    # session, user, the förbund with its access check, the needs with their counts
-    with django_assert_num_queries(4):
+    log_in(client, alice)
+    # session, user, the session's second-factor device (samsyn/accounts), the förbund with its
+    # access check, the needs with their counts
+    with django_assert_num_queries(5):
         client.get(reverse("need_list", args=[sjuharad.pk]), {"format": "xlsx"})
-    # session, user, the visible ideas with förbund and owner
-    with django_assert_num_queries(3):
+    # session, user, second-factor device, the visible ideas with förbund and owner
+    with django_assert_num_queries(4):
         client.get(reverse("idea_list"), {"format": "xlsx"})
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_a_title_that_looks_like_a_formula_stays_text(client, alice, sjuharad, fmt):
     need_of(sjuharad, alice, '=HYPERLINK("http://x","y")', "Unga", "2026-02-01")
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.get(reverse("need_list", args=[sjuharad.pk]), {"format": fmt})
     if fmt == "csv":
         assert csv_rows(response)[1][0] == '\'=HYPERLINK("http://x","y")'

@@ -9,6 +9,7 @@ from samsyn.pipeline import urls as pipeline_urls
 from samsyn.pipeline.models import Idea, IdeaTransition, Need
 from samsyn.pipeline.services import create_idea, create_measure, record_need
 from samsyn.pipeline.steps import IdeaStep
+from tests.auth import log_in
 from tests.factories import kommun, region
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_pages_require_login(client, sjuharad):
 
 
 def test_home_lists_only_the_users_forbund(client, alice, alv_och_kust):
-    client.force_login(alice)
+    log_in(client, alice)
     page = client.get(reverse("home")).content.decode()
     assert "Sjuhärads samordningsförbund" in page
     assert "Älv och Kust" not in page
@@ -45,7 +46,7 @@ def test_home_lists_only_the_users_forbund(client, alice, alv_och_kust):
 
 def test_forbund_page_shows_parties_and_board(client, alice, sjuharad, idea, need):
     create_measure(need, by=alice, title="Unga vuxna i rörelse")
-    client.force_login(alice)
+    log_in(client, alice)
     page = client.get(reverse("forbund", args=[sjuharad.pk])).content.decode()
     for party in ("Arbetsförmedlingen", "Försäkringskassan", "Borås", "Västra Götalandsregionen"):
         assert party in page
@@ -59,13 +60,13 @@ def test_forbund_board_query_count_is_pinned(
 ):
     for n in range(12):
         create_idea(need, by=alice, title=f"Idé {n}", owner=kommun("1490"))
-    client.force_login(alice)
+    log_in(client, alice)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("forbund", args=[sjuharad.pk])).status_code == 200
 
 
 def test_htmx_filter_returns_only_the_board(client, alice, sjuharad, idea):
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.get(
         reverse("forbund", args=[sjuharad.pk]), {"track": "E"}, HTTP_HX_REQUEST="true"
     )
@@ -74,7 +75,7 @@ def test_htmx_filter_returns_only_the_board(client, alice, sjuharad, idea):
 
 
 def test_recording_a_need_through_the_form(client, bob, sjuharad):
-    client.force_login(bob)
+    log_in(client, bob)
     response = client.post(
         reverse("need_create", args=[sjuharad.pk]),
         {
@@ -91,7 +92,7 @@ def test_recording_a_need_through_the_form(client, bob, sjuharad):
 
 
 def test_bad_need_input_is_refused_in_swedish_and_keeps_what_was_typed(client, bob, sjuharad):
-    client.force_login(bob)
+    log_in(client, bob)
     response = client.post(
         reverse("need_create", args=[sjuharad.pk]),
         {"title": "Ett behov utan målgrupp", "target_group": "", "identified_on": "2026-13-45"},
@@ -105,7 +106,7 @@ def test_bad_need_input_is_refused_in_swedish_and_keeps_what_was_typed(client, b
 
 
 def test_reader_cannot_record_a_need(client, erik, sjuharad):
-    client.force_login(erik)
+    log_in(client, erik)
     response = client.post(reverse("need_create", args=[sjuharad.pk]), {"title": "x"})
     assert response.status_code == 403
     assert "läsare" in response.content.decode()
@@ -113,7 +114,7 @@ def test_reader_cannot_record_a_need(client, erik, sjuharad):
 
 
 def test_r6_page_refuses_owner_agreed_without_mandates_and_changes_nothing(client, alice, idea):
-    client.force_login(alice)
+    log_in(client, alice)
     client.post(
         reverse("idea_move", args=[idea.pk]),
         {"to": IdeaStep.IDEA_DESIGNED, "forum": "beredningsgrupp", "version": idea.version},
@@ -132,7 +133,7 @@ def test_r6_page_refuses_owner_agreed_without_mandates_and_changes_nothing(clien
 
 
 def test_r1_page_refuses_a_step_taken_at_the_board(client, alice, idea):
-    client.force_login(alice)
+    log_in(client, alice)
     response = client.post(
         reverse("idea_move", args=[idea.pk]),
         {"to": IdeaStep.IDEA_DESIGNED, "forum": "styrelse", "version": idea.version},
@@ -143,7 +144,7 @@ def test_r1_page_refuses_a_step_taken_at_the_board(client, alice, idea):
 
 
 def test_party_with_mandate_then_owner_agreed_through_pages(client, alice, idea):
-    client.force_login(alice)
+    log_in(client, alice)
     for org in (kommun("1490"), region("14")):
         idea.refresh_from_db()
         response = client.post(
@@ -171,7 +172,7 @@ def test_party_with_mandate_then_owner_agreed_through_pages(client, alice, idea)
 
 def test_stale_edit_through_the_page_is_refused_and_the_first_kept(client, alice, bob, need):
     old_version = need.version
-    client.force_login(alice)
+    log_in(client, alice)
     form = {
         "title": "Alices rubrik",
         "target_group": need.target_group,
@@ -181,7 +182,7 @@ def test_stale_edit_through_the_page_is_refused_and_the_first_kept(client, alice
         "version": old_version,
     }
     assert client.post(reverse("need_edit", args=[need.pk]), form).status_code == 302
-    client.force_login(bob)
+    log_in(client, bob)
     response = client.post(reverse("need_edit", args=[need.pk]), {**form, "title": "Bobs rubrik"})
     assert "Någon annan har ändrat" in response.content.decode()
     need.refresh_from_db()
@@ -222,7 +223,7 @@ def _pipeline_urls_for(need: Need, idea: Idea, measure) -> list[str]:
 
 def test_user_of_another_forbund_gets_404_on_every_page(client, mallory, alice, need, idea):
     measure = create_measure(need, by=alice, title="Insats")
-    client.force_login(mallory)
+    log_in(client, mallory)
     urls = _pipeline_urls_for(need, idea, measure)
     assert len(urls) >= 12
     for url in urls:
@@ -233,7 +234,7 @@ def test_user_of_another_forbund_gets_404_on_every_page(client, mallory, alice, 
 
 def test_measure_steps_through_the_page_refuse_missing_responsibilities(client, alice, need):
     measure = create_measure(need, by=alice, title="Unga vuxna i rörelse")
-    client.force_login(alice)
+    log_in(client, alice)
     url = reverse("measure_move", args=[measure.pk])
     response = client.post(
         url, {"to": "measure_designed", "forum": "beredningsgrupp", "version": 1}
