@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := SAMSYN_DEBUG=true $(BIN)/python manage.py
 
-.PHONY: install run test test-python lint bench clean
+.PHONY: install run test test-python lint bench loadtest clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/followup_bench.py
+
+loadtest: install
+	$(BIN)/python bench/loadtest.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles
