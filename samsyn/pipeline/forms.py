@@ -14,6 +14,18 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+MISSING_VERSION = _(
+    "Formuläret saknar uppgift om vilken version du utgick från, så ändringen kan inte sparas "
+    "säkert. Ladda om sidan och gör om ändringen."
+)
+
+
+def check_version_sent(form: forms.BaseForm, data: dict) -> None:
+    """An edit without the version it started from could overwrite someone else's change."""
+    if form.instance.pk and data.get("version") is None:
+        raise forms.ValidationError(MISSING_VERSION, code="no_version")
+
+
 class VersionedForm(forms.ModelForm):
     """Carries the version the user saw, so a save over someone else's change is refused."""
 
@@ -23,6 +35,11 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        check_version_sent(self, data)
+        return data
 
 
 def member_parties(forbund: Forbund):
