@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "samsyn.calls",
     "samsyn.meetings",
     "samsyn.followup",
+    "samsyn.audit",
 ]
 
 MIDDLEWARE = [

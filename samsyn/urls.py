@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("samsyn.meetings.urls")),
     path("", include("samsyn.followup.urls")),
     path("", include("samsyn.pipeline.urls")),
+    path("", include("samsyn.audit.urls")),
 ]

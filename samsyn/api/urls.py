@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 
 from samsyn.api import calls, followup, forbund, ideas, measures, meetings, needs, organisations
 from samsyn.api.common import BearerToken, install_error_handlers
+from samsyn.audit import api as audit_api
 
 api = NinjaAPI(
     title="Samsyn API",
@@ -31,5 +32,6 @@ api.add_router("/ideas", ideas.router)
 api.add_router("", calls.router)
 api.add_router("", meetings.router)
 api.add_router("", followup.router)
+api.add_router("", audit_api.router)
 
 urlpatterns = [path("", api.urls)]

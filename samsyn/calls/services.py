@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from samsyn.calls import rules
 from samsyn.calls.choices import CALL_PHASES, ApplicationStatus, CallPhase, CallStatus
@@ -28,6 +29,7 @@ from samsyn.calls.models import (
     Score,
     ThematicArea,
 )
+from samsyn.parties.history import acting_as
 from samsyn.parties.models import Organisation, User
 from samsyn.pipeline import rules as pipeline_rules
 from samsyn.pipeline.models import Idea
@@ -101,16 +103,21 @@ def _check_call(call: Call, themes: Iterable[ThematicArea]) -> None:
     _refuse_if(violations)
 
 
-def _default_principles(call: Call) -> None:
+def _default_principles(call: Call, by: User) -> None:
     own = DefaultPrinciple.objects.filter(regional_plan=call.regional_plan_id)
     chosen = (
         own
         if call.regional_plan_id and own.exists()
         else DefaultPrinciple.objects.filter(regional_plan__isnull=True)
     )
-    Principle.objects.bulk_create(
-        Principle(call=call, code=p.code, name=p.name, weight=p.weight, order=p.order)
-        for p in chosen
+    # bulk_create alone would write no history rows
+    bulk_create_with_history(
+        [
+            Principle(call=call, code=p.code, name=p.name, weight=p.weight, order=p.order)
+            for p in chosen
+        ],
+        Principle,
+        default_user=by,
     )
 
 
@@ -125,7 +132,7 @@ def create_call(*, by: User, thematic_areas: Iterable[ThematicArea] = (), **data
     call._history_user = by
     call.save()
     call.thematic_areas.set(themes)
-    _default_principles(call)
+    _default_principles(call, by)
     return call
 
 
@@ -302,9 +309,11 @@ def draft_application(idea: Idea, call: Call, *, by: User, **data: Any) -> Appli
     application._history_user = by
     application.save()
     for party in idea.parties.filter(is_cofinancier=True).exclude(organisation=None):
-        Cofinancing.objects.create(
+        row = Cofinancing(
             application=application, organisation_id=party.organisation_id, amount_sek=0
         )
+        row._history_user = by
+        row.save()
     if idea.step == IdeaStep.OWNER_AGREED:
         move_idea(
             idea,
@@ -431,9 +440,10 @@ def set_cofinancing(
         )
     if amount_sek < 0:
         raise CallsError([Violation("A1", "Belopp anges i hela kronor, inte negativa (A1).")])
-    row, _ = Cofinancing.objects.get_or_create(
-        application=application, organisation=organisation, defaults={"amount_sek": 0}
-    )
+    with acting_as(by):
+        row, _ = Cofinancing.objects.get_or_create(
+            application=application, organisation=organisation, defaults={"amount_sek": 0}
+        )
     row.amount_sek = amount_sek
     row._history_user = by
     row.save()
@@ -621,9 +631,10 @@ def declare_jav(
                 )
             ]
         )
-    declaration, _ = JavDeclaration.objects.select_for_update().get_or_create(
-        application=application, reviewer=reviewer, defaults={"disqualified": disqualified}
-    )
+    with acting_as(reviewer):
+        declaration, _ = JavDeclaration.objects.select_for_update().get_or_create(
+            application=application, reviewer=reviewer, defaults={"disqualified": disqualified}
+        )
     declaration.disqualified = disqualified
     declaration.reason = reason.strip()
     declaration._history_user = reviewer

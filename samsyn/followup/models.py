@@ -1,7 +1,8 @@
 """Participants of a running project (idea, track E) or measure (track F), and their staff.
 
 A participant belongs to exactly one idea or one measure. The personnummer is stored only as
-`pnr_hash` and `pnr_encrypted` (see crypto.py); no history table copies it.
+`pnr_hash` and `pnr_encrypted` (see crypto.py); the history table leaves both out, so an
+erasure leaves no personnummer behind in the history.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from samsyn.followup.choices import AccessAction, AgeBand, Answer, Education, Gender, LabourStatus
 from samsyn.followup.querysets import ParticipantQuerySet
@@ -36,6 +38,7 @@ class ProjectStaff(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     added_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("projektpersonal")
@@ -101,6 +104,8 @@ class Participant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Personal data never enters the history (erasure must reach every copy).
+    history = HistoricalRecords(excluded_fields=["pnr_hash", "pnr_encrypted"])
 
     objects = ParticipantQuerySet.as_manager()
 

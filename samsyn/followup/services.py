@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from samsyn.followup import crypto
 from samsyn.followup.access import can_manage_staff, is_staff, project_key
@@ -15,6 +16,7 @@ from samsyn.followup.forms import PARTICIPANT_FIELDS
 from samsyn.followup.models import Participant, PersonalDataAccess, ProjectStaff
 from samsyn.followup.personnummer import formatted, normalise
 from samsyn.parties.access import Permission, can
+from samsyn.parties.history import acting_as
 from samsyn.parties.models import User
 from samsyn.pipeline.models import Idea, Measure
 
@@ -71,9 +73,10 @@ def add_staff(project: Idea | Measure, user: User, *, by: User) -> ProjectStaff:
         raise FollowupError(
             f"{user} har ingen roll i förbundet; ge först rollen läsare, sedan projektpersonal."
         )
-    staff, _ = ProjectStaff.objects.get_or_create(
-        user=user, **project_key(project), defaults={"added_by": by}
-    )
+    with acting_as(by):
+        staff, _ = ProjectStaff.objects.get_or_create(
+            user=user, **project_key(project), defaults={"added_by": by}
+        )
     return staff
 
 
@@ -82,7 +85,8 @@ def remove_staff(project: Idea | Measure, user: User, *, by: User) -> None:
     decision = can_manage_staff(by, project)
     if not decision:
         raise FollowupError(decision.reason)
-    ProjectStaff.objects.filter(user=user, **project_key(project)).delete()
+    with acting_as(by):
+        ProjectStaff.objects.filter(user=user, **project_key(project)).delete()
 
 
 # Participants ----------------------------------------------------------------------------------
@@ -130,6 +134,7 @@ def register_participant(
         **{k: v for k, v in fields.items() if k in PARTICIPANT_FIELDS},
     )
     participant.full_clean()
+    participant._history_user = by
     participant.save()
     _log(participant, by, AccessAction.CREATE)
     return participant
@@ -148,6 +153,7 @@ def update_participant(
         setattr(locked, key, fields[key])
     locked.full_clean()
     locked.version += 1
+    locked._history_user = by
     locked.save(update_fields=[*changed, "version"])
     return locked
 
@@ -200,6 +206,7 @@ def erase_participant(participant: Participant, *, by: User) -> Participant:
     locked.code = "raderad"
     locked.erased_at = timezone.now()
     locked.version += 1
+    locked._history_user = by
     locked.save(update_fields=["pnr_hash", "pnr_encrypted", "code", "erased_at", "version"])
     _log(locked, by, AccessAction.ERASE)
     return locked
@@ -259,7 +266,8 @@ def import_participants(
             )
         )
     try:
-        created = Participant.objects.bulk_create(participants)
+        # bulk_create alone would write no history rows
+        created = bulk_create_with_history(participants, Participant, default_user=by)
     except IntegrityError as exc:  # a concurrent registration of the same person
         raise FollowupError(_duplicate_message(project)) from exc
     PersonalDataAccess.objects.bulk_create(

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from samsyn.parties.choices import OrganisationKind
+from samsyn.parties.history import acting_as
 from samsyn.parties.models import ApiToken, Forbund, Organisation, User
 
 
@@ -102,17 +103,18 @@ def user_for_token(token: str) -> User | None:
 
 
 @transaction.atomic
-def set_role(forbund: Forbund, user: User, role: str) -> None:
+def set_role(forbund: Forbund, user: User, role: str, *, by: User | None = None) -> None:
     from samsyn.parties.choices import Role
     from samsyn.parties.models import ForbundRole
 
     if role not in Role.values:
         raise ForbundError("Välj en roll: kansli, ledamot i beredningsgrupp eller läsare.")
-    ForbundRole.objects.update_or_create(user=user, forbund=forbund, defaults={"role": role})
+    with acting_as(by):
+        ForbundRole.objects.update_or_create(user=user, forbund=forbund, defaults={"role": role})
 
 
 @transaction.atomic
-def remove_role(forbund: Forbund, user: User) -> None:
+def remove_role(forbund: Forbund, user: User, *, by: User | None = None) -> None:
     from samsyn.parties.choices import Role
     from samsyn.parties.models import ForbundRole
 
@@ -122,4 +124,5 @@ def remove_role(forbund: Forbund, user: User) -> None:
     last_kansli = not roles.filter(role=Role.KANSLI).exclude(user=user).exists()
     if last_kansli and roles.filter(user=user, role=Role.KANSLI).exists():
         raise ForbundError("Förbundet måste ha minst en person i kansliet.")
-    roles.filter(user=user).delete()
+    with acting_as(by):  # the queryset delete writes the history rows, one per role
+        roles.filter(user=user).delete()

@@ -46,7 +46,12 @@ def forbund_manage(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Förbundets medlemmar är sparade.")
             return redirect("forbund_manage", pk=forbund.pk)
     if role_form.is_bound and role_form.is_valid():
-        set_role(forbund, role_form.cleaned_data["username"], role_form.cleaned_data["role"])
+        set_role(
+            forbund,
+            role_form.cleaned_data["username"],
+            role_form.cleaned_data["role"],
+            by=request.user,
+        )
         messages.success(request, f"{role_form.cleaned_data['username']} har fått sin roll.")
         return redirect("forbund_manage", pk=forbund.pk)
     return render(
@@ -67,7 +72,7 @@ def role_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     forbund = _managed_forbund(request, pk)
     user = get_object_or_404(User, pk=user_pk)
     try:
-        remove_role(forbund, user)
+        remove_role(forbund, user, by=request.user)
     except ForbundError as exc:
         messages.error(request, str(exc))
     else:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from samsyn.parties.choices import FINSAM_PARTY_KINDS, OrganisationKind
+from samsyn.parties.history import acting_as
 from samsyn.parties.models import Forbund, Organisation, User
 from samsyn.pipeline import rules
 from samsyn.pipeline.models import (
@@ -159,6 +160,11 @@ def _check_owner_allowed(owner: Organisation | None) -> None:
             raise PipelineError(violations)
 
 
+def _owner_is_party(idea: Idea, by: User) -> None:
+    with acting_as(by):
+        IdeaParty.objects.get_or_create(idea=idea, organisation=idea.owner)
+
+
 @transaction.atomic
 def create_idea(need: Need, *, by: User, **data: Any) -> Idea:
     _check_owner_allowed(data.get("owner"))
@@ -169,7 +175,7 @@ def create_idea(need: Need, *, by: User, **data: Any) -> Idea:
     idea.full_clean()
     idea.save()
     if idea.owner_id:
-        IdeaParty.objects.get_or_create(idea=idea, organisation=idea.owner)
+        _owner_is_party(idea, by)
     return idea
 
 
@@ -185,7 +191,7 @@ def update_idea(idea: Idea, *, by: User, expected_version: int | None, **data: A
         idea.full_clean()
         _save_new_version(idea, changed, by, "Projektidén ändrad")
         if idea.owner_id:
-            IdeaParty.objects.get_or_create(idea=idea, organisation=idea.owner)
+            _owner_is_party(idea, by)
         _check_idea_still_valid(idea)
     return idea
 
@@ -224,7 +230,8 @@ def set_idea_party(
                 )
             ]
         )
-    party, _created = IdeaParty.objects.get_or_create(idea=idea, organisation=organisation)
+    with acting_as(by):
+        party, _created = IdeaParty.objects.get_or_create(idea=idea, organisation=organisation)
     if is_cofinancier is not None:
         party.is_cofinancier = is_cofinancier
     if performs_rehabilitation is not None:
@@ -258,7 +265,8 @@ def remove_idea_party(
     idea = _lock_current(idea, expected_version)
     if idea.owner_id == organisation.pk:
         raise PipelineError("Projektägaren kan inte tas bort som part; byt projektägare först.")
-    deleted, _ = IdeaParty.objects.filter(idea=idea, organisation=organisation).delete()
+    with acting_as(by):
+        deleted, _ = IdeaParty.objects.filter(idea=idea, organisation=organisation).delete()
     if deleted:
         _bump(idea, by, f"Part {organisation} borttagen")
         _check_idea_still_valid(idea)
