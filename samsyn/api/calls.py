@@ -10,9 +10,10 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from samsyn.api.common import current_user, filter_or_422, get_visible, organisation_or_404
+from samsyn.api.pagination import Pages
 from samsyn.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -103,7 +104,7 @@ class CallIn(Input):
 class CallPatch(Input):
     version: int | None = None
     title: str | None = Field(None, max_length=200)
-    description: str | None = None
+    description: str = None  # omit to keep it; null is refused
     thematic_areas: list[str] | None = None
     budget_sek: int | None = Field(None, ge=1)
     min_participant_age: int | None = Field(None, ge=0, le=99)
@@ -194,9 +195,9 @@ class ApplicationPatch(Input):
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     eu_share_sek: int | None = Field(None, ge=0)
-    project_manager: str | None = Field(None, max_length=200)
-    controller: str | None = Field(None, max_length=200)
-    administrator: str | None = Field(None, max_length=200)
+    project_manager: str = Field(None, max_length=200)  # omit to keep it; null is refused
+    controller: str = Field(None, max_length=200)  # omit to keep it; null is refused
+    administrator: str = Field(None, max_length=200)  # omit to keep it; null is refused
 
 
 class BudgetLineIn(Input):
@@ -355,7 +356,7 @@ def _themes(codes: list[str]) -> list[ThematicArea]:
 
 
 @router.get("/calls", response={200: list[CallOut], 422: Violations, **READ_ERRORS})
-@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+@paginate(Pages, page_size=50, max_page_size=200)
 def list_calls(request: HttpRequest, filters: Query[CallQuery]):
     """Utlysningsplanen: nationella och regionala utlysningar."""
     user = current_user(request)
@@ -484,7 +485,7 @@ def matching(request: HttpRequest, idea_id: int):
 
 
 @router.get("/applications", response={200: list[ApplicationOut], 422: Violations, **READ_ERRORS})
-@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+@paginate(Pages, page_size=50, max_page_size=200)
 def list_applications(
     request: HttpRequest,
     status: str | None = None,

@@ -91,7 +91,10 @@ def indicators(request: HttpRequest):
     return indicator_report(participants)
 
 
-@router.get("/followup/{kind}/{int:pk}/results", response={200: dict[str, Any], **READ_ERRORS})
+@router.get(
+    "/followup/{kind}/{int:pk}/results",
+    response={200: dict[str, Any], 422: Violations, **READ_ERRORS},
+)
 def results(request: HttpRequest, kind: str, pk: int, min_share: int | None = None):
     """Resultat med nämnare: alla deltagare, eller de som deltagit minst min_share % av perioden."""
     project = access_project(current_user(request), KINDS.get(kind, ""), pk)

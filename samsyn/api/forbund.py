@@ -4,15 +4,17 @@ from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from samsyn.api.common import current_user, get_visible, organisations_by_id
+from samsyn.api.pagination import Pages
 from samsyn.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
     ForbundDetailOut,
     ForbundIn,
     ForbundOut,
+    Violations,
 )
 from samsyn.parties.models import Forbund, ForbundRole, User
 from samsyn.parties.services import create_forbund
@@ -30,8 +32,8 @@ def visible_forbund(user: User):
     )
 
 
-@router.get("", response={200: list[ForbundOut], **READ_ERRORS})
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@router.get("", response={200: list[ForbundOut], 422: Violations, **READ_ERRORS})
+@paginate(Pages, page_size=100, max_page_size=500)
 def list_forbund(request: HttpRequest):
     """Förbunden där du har en roll."""
     return visible_forbund(current_user(request))

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from samsyn.api.common import (
     current_user,
@@ -14,6 +14,7 @@ from samsyn.api.common import (
     require,
 )
 from samsyn.api.needs import need_for
+from samsyn.api.pagination import Pages
 from samsyn.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -68,7 +69,7 @@ def _with_owner(data: dict) -> dict:
 
 
 @router.get("", response={200: list[IdeaOut], 422: Violations, **READ_ERRORS})
-@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+@paginate(Pages, page_size=50, max_page_size=200)
 def list_ideas(request: HttpRequest, filters: Query[IdeaQuery]):
     """Projektidéerna i dina förbund, nyaste först."""
     return filter_or_422(IdeaFilter(request.GET, queryset=visible_ideas(current_user(request))))

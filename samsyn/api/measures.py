@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from samsyn.api.common import (
     current_user,
@@ -13,6 +13,7 @@ from samsyn.api.common import (
     require,
 )
 from samsyn.api.needs import need_for
+from samsyn.api.pagination import Pages
 from samsyn.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -61,7 +62,7 @@ def _parties(party_ids: list[int]):
 
 
 @router.get("", response={200: list[MeasureOut], 422: Violations, **READ_ERRORS})
-@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+@paginate(Pages, page_size=50, max_page_size=200)
 def list_measures(request: HttpRequest, filters: Query[TrackQuery]):
     """Finsam-insatserna i dina förbund, nyaste först."""
     return filter_or_422(

@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from samsyn.api.common import current_user, filter_or_422, get_visible, organisation_or_404
+from samsyn.api.pagination import Pages
 from samsyn.api.schemas import READ_ERRORS, WRITE_ERRORS, Input, Violations
 from samsyn.calls.models import Application, Call
 from samsyn.meetings import services
@@ -151,8 +152,8 @@ class MeetingPatch(Input):
     title: str | None = Field(None, max_length=200)
     starts_at: dt.datetime | None = None
     ends_at: dt.datetime | None = None
-    location: str | None = Field(None, max_length=200)
-    adjusters: str | None = Field(None, max_length=300)
+    location: str = Field(None, max_length=200)  # omit to keep it; null is refused
+    adjusters: str = Field(None, max_length=300)  # omit to keep it; null is refused
     version: int | None = None
 
 
@@ -175,8 +176,8 @@ class AgendaItemIn(Input):
 
 class AgendaItemPatch(Input):
     title: str | None = Field(None, max_length=200)
-    description: str | None = None
-    minutes: str | None = None
+    description: str = None  # omit to keep it; null is refused
+    minutes: str = None  # omit to keep it; null is refused
     need_id: int | None = None
     idea_id: int | None = None
     measure_id: int | None = None
@@ -323,13 +324,13 @@ class AssignmentIn(Input):
 class AssignmentPatch(Input):
     title: str | None = Field(None, max_length=300)
     assigned_agency: str | None = Field(None, max_length=200)
-    partners: list[str] | None = None
+    partners: list[str] = None  # omit to keep it; null is refused
     budget_cap: Decimal | None = None
     decided_on: dt.date | None = None
     reporting_deadline: dt.date | None = None
     status: AssignmentStatus | None = None
-    description: str | None = None
-    url: str | None = None
+    description: str = None  # omit to keep it; null is refused
+    url: str = None  # omit to keep it; null is refused
     version: int | None = None
 
 
@@ -397,7 +398,7 @@ def _links(user: User, data: dict) -> dict:
 
 
 @router.get("/meetings", response={200: list[MeetingOut], 422: Violations, **READ_ERRORS})
-@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+@paginate(Pages, page_size=50, max_page_size=200)
 def list_meetings(request: HttpRequest, filters: Query[MeetingQuery]):
     """Möten i dina förbund och nätverk, senaste först."""
     return filter_or_422(
@@ -622,7 +623,7 @@ def _network_to_share(user: User, network_id: int) -> Network:
 
 
 @router.get("/news", response={200: list[NewsOut], 422: Violations, **READ_ERRORS})
-@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+@paginate(Pages, page_size=50, max_page_size=200)
 def list_news(request: HttpRequest, filters: Query[NewsQuery]):
     """Omvärldsbevakning från dina nätverk, nyast först."""
     return filter_or_422(NewsFilter(request.GET, queryset=visible_news(current_user(request))))
@@ -636,8 +637,8 @@ def share_news(request: HttpRequest, payload: NewsIn):
     return Status(201, item)
 
 
-@router.get("/events", response={200: list[EventOut], **READ_ERRORS})
-@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+@router.get("/events", response={200: list[EventOut], 422: Violations, **READ_ERRORS})
+@paginate(Pages, page_size=50, max_page_size=200)
 def list_events(request: HttpRequest):
     return visible_events(current_user(request))
 
@@ -654,7 +655,7 @@ def share_event(request: HttpRequest, payload: EventIn):
 
 
 @router.get("/assignments", response={200: list[AssignmentOut], 422: Violations, **READ_ERRORS})
-@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+@paginate(Pages, page_size=50, max_page_size=200)
 def list_assignments(request: HttpRequest, filters: Query[AssignmentQuery]):
     """Regeringsuppdrag som dina förbund och nätverk följer, närmaste redovisning först."""
     return filter_or_422(

@@ -4,9 +4,10 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from samsyn.api.common import current_user, filter_or_422, get_visible, require
+from samsyn.api.pagination import Pages
 from samsyn.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -51,7 +52,7 @@ def need_for(user: User, need_id: int) -> Need:
 
 
 @router.get("", response={200: list[NeedOut], 422: Violations, **READ_ERRORS})
-@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+@paginate(Pages, page_size=50, max_page_size=200)
 def list_needs(request: HttpRequest, filters: Query[NeedQuery]):
     """Behoven i dina förbund, nyast identifierade först."""
     return filter_or_422(NeedFilter(request.GET, queryset=visible_needs(current_user(request))))

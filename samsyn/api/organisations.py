@@ -2,9 +2,10 @@
 
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from samsyn.api.common import filter_or_422, organisation_or_404
+from samsyn.api.pagination import Pages
 from samsyn.api.schemas import READ_ERRORS, OrganisationOut, OrganisationQuery, Violations
 from samsyn.parties.models import Organisation
 from samsyn.pipeline.filters import OrganisationFilter
@@ -13,7 +14,7 @@ router = Router(tags=["organisations"])
 
 
 @router.get("", response={200: list[OrganisationOut], 422: Violations, **READ_ERRORS})
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(Pages, page_size=100, max_page_size=500)
 def list_organisations(request: HttpRequest, filters: Query[OrganisationQuery]):
     """Alla organisationer, filtrerade på typ (kind), namn (q) eller NUTS 2-kod."""
     queryset = Organisation.objects.order_by("name", "pk")

@@ -38,7 +38,15 @@ class Violations(Schema):
 
 
 READ_ERRORS = {401: Detail, 404: Detail}
-WRITE_ERRORS = {401: Detail, 403: Detail, 404: Detail, 409: Violations, 422: Violations}
+# 400: a request body that is not JSON at all (django-ninja refuses it before validation).
+WRITE_ERRORS = {
+    400: Detail,
+    401: Detail,
+    403: Detail,
+    404: Detail,
+    409: Violations,
+    422: Violations,
+}
 
 
 # People and organisations --------------------------------------------------------------------
@@ -192,7 +200,7 @@ class NeedIn(Input):
 class NeedPatch(Input):
     title: str | None = None
     target_group: str | None = None
-    description: str | None = None
+    description: str = None  # omit to keep it; null is refused
     is_finsam_target_group: bool | None = None
     identified_on: dt.date | None = None
     in_preparatory_structure: bool | None = None
@@ -286,9 +294,9 @@ class IdeaIn(Input):
 class IdeaPatch(Input):
     title: str | None = None
     target_group: str | None = None
-    purpose: str | None = None
-    goals: str | None = None
-    implementation: str | None = None
+    purpose: str = None  # omit to keep it; null is refused
+    goals: str = None  # omit to keep it; null is refused
+    implementation: str = None  # omit to keep it; null is refused
     owner_id: int | None = None
     programme_period: str | None = None
     aimed_at_individuals: bool | None = None
@@ -374,10 +382,10 @@ class MeasureIn(Input):
 class MeasurePatch(Input):
     title: str | None = None
     target_group: str | None = None
-    purpose: str | None = None
-    goals: str | None = None
-    implementation: str | None = None
-    responsibilities: str | None = None
+    purpose: str = None  # omit to keep it; null is refused
+    goals: str = None  # omit to keep it; null is refused
+    implementation: str = None  # omit to keep it; null is refused
+    responsibilities: str = None  # omit to keep it; null is refused
     party_ids: list[int] | None = None
     version: int | None = Field(None, description="Versionen du utgick från (409 om inaktuell).")
 

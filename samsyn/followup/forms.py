@@ -62,5 +62,16 @@ class StaffForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Fil med deltagare (xlsx eller csv)"),
-        help_text=_("En rad per deltagare; kolumnnamnen som i mallen."),
+        help_text=_("En rad per deltagare; kolumnnamnen som i mallen. Högst 5 MB."),
     )
+
+    def clean_file(self):
+        """Type and size are checked before anything is read (a big upload waits on disk)."""
+        from samsyn.followup.imports import FILE_TOO_BIG, MAX_FILE_BYTES
+
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Läs in en fil av typen .xlsx eller .csv."))
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(FILE_TOO_BIG)
+        return upload

@@ -7,8 +7,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
-_LONG = re.compile(r"^(\d{8})-?(\d{4})$")  # YYYYMMDD-NNNN (also without the hyphen)
-_SHORT = re.compile(r"^(\d{6})(\d{4})$")  # YYMMDDNNNN
+_LONG = re.compile(r"^(\d{8})-?(\d{4})$", re.ASCII)  # YYYYMMDD-NNNN (also without the hyphen)
+_SHORT = re.compile(r"^(\d{6})(\d{4})$", re.ASCII)  # YYMMDDNNNN; ASCII: \d alone takes any script
 
 
 def luhn_digit(nine_digits: str) -> int:
