@@ -7,7 +7,7 @@ The report reads its parameters through the same FollowupFilter as the page:
 
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
@@ -85,9 +85,9 @@ def national(request: HttpRequest):
 def indicators(request: HttpRequest):
     """EU:s gemensamma indikatorer per kön, för deltagare som började i perioden."""
     params = _params(request)
-    participants = Participant.objects.filter(
-        Q(idea__need__forbund__in=params.forbund) | Q(measure__need__forbund__in=params.forbund)
-    ).filter(params.period.q("started_on"))
+    participants = Participant.objects.of_forbund(params.forbund).filter(
+        params.period.q("started_on")
+    )
     return indicator_report(participants)
 
 

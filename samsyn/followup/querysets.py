@@ -258,6 +258,19 @@ class ParticipantQuerySet(models.QuerySet):
 
         return self.filter(**{"idea" if isinstance(project, Idea) else "measure": project})
 
+    def of_forbund(self, forbund) -> ParticipantQuerySet:
+        """Participants of the förbund's ideas and measures.
+
+        Two id subqueries rather than an OR across two join chains: the OR made PostgreSQL join
+        the whole participant table on every request (found by `make loadtest`).
+        """
+        from samsyn.pipeline.models import Idea, Measure
+
+        return self.filter(
+            Q(idea__in=Idea.objects.filter(need__forbund__in=forbund).values("pk"))
+            | Q(measure__in=Measure.objects.filter(need__forbund__in=forbund).values("pk"))
+        )
+
     def active(self) -> ParticipantQuerySet:
         """Not erased: the people whose personal data are still held."""
         return self.filter(erased_at__isnull=True)

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -96,9 +95,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if params is not None:
         data = followup_report(params)
         trend = rollup(params.forbund, by_region=False)
-        participants = Participant.objects.filter(
-            Q(idea__need__forbund__in=params.forbund) | Q(measure__need__forbund__in=params.forbund)
-        )
+        participants = Participant.objects.of_forbund(params.forbund)
         context.update(
             report=data,
             trend=trend,
