@@ -28,6 +28,7 @@ from samsyn.meetings.access import (
 )
 from samsyn.meetings.choices import AssignmentStatus, MeetingKind, NewsKind
 from samsyn.meetings.filters import AssignmentFilter, MeetingFilter, NewsFilter
+from samsyn.meetings.forms import people_choices
 from samsyn.meetings.models import AgendaItem, Meeting, Network
 from samsyn.parties.models import Forbund, Organisation, User
 from samsyn.pipeline.models import Idea, Measure, Need
@@ -443,7 +444,9 @@ def add_attendee(request: HttpRequest, meeting_id: int, payload: AttendeeIn):
         raise DjangoValidationError({"organisation_id": ["Det finns ingen sådan organisation."]})
     person = None
     if payload.user_id is not None:
-        person = User.objects.filter(pk=payload.user_id, is_active=True).first()
+        # The same people the page offers: someone with a role in the förbund (or, for a
+        # network's meeting, of a member organisation), never a person of another förbund.
+        person = people_choices(meeting).filter(pk=payload.user_id).first()
         if person is None:
             raise DjangoValidationError({"user_id": ["Det finns ingen sådan användare."]})
     attendee = services.add_attendee(

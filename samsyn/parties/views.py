@@ -70,7 +70,8 @@ def forbund_manage(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def role_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     forbund = _managed_forbund(request, pk)
-    user = get_object_or_404(User, pk=user_pk)
+    # Only a person with a role here: any other pk would reveal that user's name (a 404).
+    user = get_object_or_404(User, pk=user_pk, forbund_roles__forbund=forbund)
     try:
         remove_role(forbund, user, by=request.user)
     except ForbundError as exc:
