@@ -16,6 +16,13 @@ from samsyn.parties.choices import Role
 from tests.factories import af, fk, kommun, make_forbund, person, region
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """Every cast member gets a hashed password: 10⁶ PBKDF2 rounds each prove nothing here and
+    cost most of the suite's time. Login itself is tested with this hasher just the same."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def sjuharad(db):
     return make_forbund("Sjuhärads samordningsförbund", ("1490", "1443"), "14")

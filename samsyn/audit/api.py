@@ -5,10 +5,11 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from samsyn.api.common import current_user, filter_or_422
-from samsyn.api.schemas import READ_ERRORS, Detail
+from samsyn.api.pagination import Pages
+from samsyn.api.schemas import READ_ERRORS, Detail, Violations
 from samsyn.audit.changes import ChangeLog
 from samsyn.audit.filters import ChangeFilter
 from samsyn.parties.access import Permission, access_forbund, can
@@ -43,9 +44,10 @@ class ChangeOut(Schema):
 
 
 @router.get(
-    "/forbund/{int:forbund_id}/history", response={200: list[ChangeOut], 403: Detail, **READ_ERRORS}
+    "/forbund/{int:forbund_id}/history",
+    response={200: list[ChangeOut], 403: Detail, 422: Violations, **READ_ERRORS},
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def forbund_history(request: HttpRequest, forbund_id: int):
     """Ändringshistoriken för förbundets poster, nyast först (bara kansliet).
 

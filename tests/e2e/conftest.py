@@ -192,12 +192,6 @@ def _cookies_over_http(settings) -> None:
     settings.CSRF_COOKIE_SECURE = False
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    """Every scene hashes passwords and every test logs in: no need for 10⁶ rounds here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 class PageChecks:
     """What the browser asked for and which pages axe has looked at."""
 

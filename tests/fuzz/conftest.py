@@ -1,14 +1,8 @@
-"""Fixtures for the fuzz tests: fast password hashing, and a running project with staff."""
+"""Fixtures for the fuzz tests: a running project with staff."""
 
 import pytest
 
 from tests.followup.scene import running_project
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The cast's passwords are hashed on every test; MD5 keeps the fuzz budget for fuzzing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
