@@ -21,7 +21,7 @@ run: install
 
 test: install lint
 	@scripts/ensure-chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: install
 	$(BIN)/ruff check .
