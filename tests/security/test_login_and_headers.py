@@ -117,3 +117,16 @@ def test_hsts_and_secure_cookies_on_a_real_response(client, settings):
     )
     session_cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert session_cookie["secure"] is True and session_cookie["httponly"] is True
+
+
+def test_password_rules_refuse_short_common_and_numeric_passwords_in_swedish():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("sv"):
+        for weak in ("kort", "password1234", "123456789012"):
+            with pytest.raises(ValidationError) as refused:
+                validate_password(weak)
+            assert "lösenord" in " ".join(refused.value.messages).lower()
+    validate_password("korrekt-häst-batteri-9")  # a long passphrase passes
