@@ -1,4 +1,10 @@
-"""E-mail runs here, as background tasks (django-tasks), never inside a request."""
+"""E-mail runs here, as background tasks (django-tasks), never inside a request.
+
+Access is checked again when a task runs, not when it was queued: a recipient is whoever
+may see the record at that moment (`may_receive`), and a digest shows each recipient only
+what that recipient may see. A role removed or an account deactivated in between stops
+the mail.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +17,28 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from samsyn.meetings.models import Event, GovernmentAssignment, Meeting, Network, NewsItem
+from samsyn.meetings.access import (
+    visible_assignments,
+    visible_events,
+    visible_meetings,
+    visible_news,
+)
+from samsyn.meetings.models import Meeting, Network
+from samsyn.parties.models import User
 
 
 def _link(path: str) -> str:
     return settings.SAMSYN_BASE_URL.rstrip("/") + path
 
 
+def may_receive(user: User, meeting: Meeting) -> bool:
+    """Whether the meeting's mail may go to this person now: the same rule as its page."""
+    return bool(user.email) and visible_meetings(user).filter(pk=meeting.pk).exists()
+
+
 def _recipients(meeting: Meeting) -> list[str]:
-    emails = meeting.attendees.exclude(user=None).values_list("user__email", flat=True)
-    return sorted({e for e in emails if e})
+    users = User.objects.filter(meeting_attendances__meeting=meeting).distinct()
+    return sorted({u.email for u in users if may_receive(u, meeting)})
 
 
 def _meeting_context(meeting: Meeting) -> dict:
@@ -66,23 +84,26 @@ def send_minutes(meeting_id: int) -> int:
     return sent
 
 
-def digest_context(network: Network, today: dt.date) -> dict:
+def digest_context(network: Network, today: dt.date, user: User) -> dict:
+    """What the digest holds for one recipient: only what that recipient may see now."""
     since = today - dt.timedelta(days=7)
     horizon = today + dt.timedelta(days=60)
     return {
         "network": network,
-        "news": NewsItem.objects.filter(network=network, created_at__date__gte=since),
-        "events": Event.objects.filter(
+        "news": visible_news(user).filter(network=network, created_at__date__gte=since),
+        "events": visible_events(user).filter(
             network=network, starts_at__date__gte=today, starts_at__date__lte=horizon
         ),
-        "meetings": Meeting.objects.filter(
+        "meetings": visible_meetings(user).filter(
             network=network, starts_at__date__gte=today, starts_at__date__lte=horizon
         ),
-        "assignments": GovernmentAssignment.objects.filter(
+        "assignments": visible_assignments(user)
+        .filter(
             network=network,
             reporting_deadline__gte=today,
             reporting_deadline__lte=horizon,
-        ).exclude(status="closed"),
+        )
+        .exclude(status="closed"),
         "link": _link(reverse("network", args=[network.pk])),
         "today": today,
     }
@@ -93,17 +114,16 @@ def send_weekly_digest(network_id: int, today: str | None = None) -> int:
     """A network's new items and coming deadlines to its subscribers; nothing if all is quiet."""
     network = Network.objects.get(pk=network_id)
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
-    context = digest_context(network, day)
-    if not any(context[k].exists() for k in ("news", "events", "meetings", "assignments")):
-        return 0
-    subscriptions = network.subscriptions.filter(user__is_active=True).select_related("user")
-    # Someone whose organisation left the network no longer gets its items.
-    recipients = [
-        s.user.email
-        for s in subscriptions
-        if Network.objects.visible_to(s.user).filter(pk=network.pk).exists()
-    ]
-    body = render_to_string("meetings/email/digest.txt", context)
     subject = f"Veckobrev från {network}"
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients if to]
+    messages = []
+    for subscription in network.subscriptions.select_related("user").order_by("user__username"):
+        user = subscription.user
+        # Someone whose organisation left the network, or who was deactivated, gets nothing.
+        if not user.email or not Network.objects.visible_to(user).filter(pk=network.pk).exists():
+            continue
+        context = digest_context(network, day, user)
+        if not any(context[k].exists() for k in ("news", "events", "meetings", "assignments")):
+            continue
+        body = render_to_string("meetings/email/digest.txt", context)
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
     return send_mass_mail(messages, fail_silently=False)
