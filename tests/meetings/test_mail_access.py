@@ -73,7 +73,9 @@ def queue_minutes(fixtures, capture) -> Setup:
 def queue_network_minutes(fixtures, capture) -> Setup:
     alice, bob, dora = fixtures["alice"], fixtures["bob"], fixtures["dora"]
     network = fixtures["network"]
-    meeting = services.plan_meeting(by=alice, network=network, title="Nätverksträff", starts_at=at(3))
+    meeting = services.plan_meeting(
+        by=alice, network=network, title="Nätverksträff", starts_at=at(3)
+    )
     services.add_attendee(meeting, by=alice, organisation=kommun("1490"), name="Bob", user=bob)
     services.add_attendee(meeting, by=alice, organisation=kommun("1490"), name="Dora", user=dora)
     services.add_agenda_item(meeting, by=alice, title="Omvärldsbevakning")
