@@ -23,7 +23,12 @@ from samsyn.api.schemas import (
     Violations,
 )
 from samsyn.calls import services
-from samsyn.calls.access import can_edit_application, can_manage_calls, can_review
+from samsyn.calls.access import (
+    can_edit_application,
+    can_manage_calls,
+    can_review,
+    can_see_ranking,
+)
 from samsyn.calls.filters import ApplicationFilter, CallFilter
 from samsyn.calls.matching import matching_calls
 from samsyn.calls.models import (
@@ -419,8 +424,9 @@ def ranking(request: HttpRequest, call_id: int):
     var budgeten tar slut (för dem som förvaltar eller bereder utlysningen)."""
     user = current_user(request)
     call = _call(user, call_id)
-    if not (can_review(user, call) or can_manage_calls(user, call.regional_plan_id)):
-        raise HttpError(403, "Prioriteringen är för dem som förvaltar eller bereder utlysningen.")
+    decision = can_see_ranking(user, call)
+    if not decision:
+        raise HttpError(403, decision.reason)
     p = paper(call)
     return {
         "call_id": call.pk,

@@ -61,4 +61,4 @@ def forbund_history(request: HttpRequest, forbund_id: int):
         raise HttpError(403, decision.reason)
     changes = ChangeFilter(request.GET, forbund=forbund)
     filter_or_422(changes)
-    return ChangeLog(forbund.pk, changes.kinds(), changes.narrow)
+    return ChangeLog(forbund.pk, changes.kinds(), changes.narrow, reader=user)

@@ -17,11 +17,22 @@ from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from samsyn.calls.models import Application, BudgetLine, Cofinancing, JavDeclaration, Score
+from samsyn.calls.models import (
+    Application,
+    BudgetLine,
+    Call,
+    Cofinancing,
+    JavDeclaration,
+    Score,
+)
+from samsyn.calls.querysets import ApplicationQuerySet
 from samsyn.followup.models import Participant, ProjectStaff
+from samsyn.followup.querysets import ParticipantQuerySet
 from samsyn.meetings.models import AgendaItem, Decision, GovernmentAssignment, Meeting
-from samsyn.parties.models import ForbundRole
+from samsyn.meetings.querysets import OwnedQuerySet
+from samsyn.parties.models import Forbund, ForbundRole, User
 from samsyn.pipeline.models import Idea, IdeaParty, Measure, Need
+from samsyn.pipeline.querysets import NeedQuerySet, TrackQuerySet
 
 HISTORY_TYPES = {"+": _("skapad"), "~": _("ändrad"), "-": _("borttagen")}
 
@@ -33,12 +44,33 @@ class Kind:
     label: str
     model: type[Model]
     forbund: Callable[[int], Q]
+    # Who may see a record of this kind, as a condition on its fields (which its history rows
+    # share): the record's own access rule, never a looser one.
+    visible: Callable[[User], Q]
     name: Callable[[Any], str]
     link: Callable[[Any], str | None] = lambda row: None
     related: tuple[str, ...] = ()
     # Participants: which fields changed is shown, never their values (personal data).
     hide_values: bool = False
     exclude: frozenset[str] = field(default_factory=frozenset)
+
+
+def _in(field: str, queryset: Callable[[User], QuerySet]) -> Callable[[User], Q]:
+    """Visible when the record this one belongs to is (its aggregate's visible_to)."""
+    return lambda user: Q(**{f"{field}__in": queryset(user).values("pk")})
+
+
+def _project_visible(user: User) -> Q:
+    return Q(idea__in=Idea.objects.visible_to(user).values("pk")) | Q(
+        measure__in=Measure.objects.visible_to(user).values("pk")
+    )
+
+
+def _ranking_visible(user: User) -> Q:
+    """Scores and jäv declarations: for those who may read the call's ranking, only."""
+    return _in("application", Application.objects.visible_to)(user) & _in(
+        "application__call", Call.objects.with_ranking_for
+    )(user)
 
 
 def _via_project(prefix: str = "") -> Callable[[int], Q]:
@@ -53,6 +85,7 @@ KINDS: dict[str, Kind] = {
         _("behov"),
         Need,
         lambda pk: Q(forbund_id=pk),
+        NeedQuerySet.visibility,
         lambda r: r.title,
         lambda r: reverse("need", args=[r.id]),
     ),
@@ -60,6 +93,7 @@ KINDS: dict[str, Kind] = {
         _("projektidé"),
         Idea,
         lambda pk: Q(need__forbund_id=pk),
+        TrackQuerySet.visibility,
         lambda r: r.title,
         lambda r: reverse("idea", args=[r.id]),
     ),
@@ -67,6 +101,7 @@ KINDS: dict[str, Kind] = {
         _("medverkande part"),
         IdeaParty,
         lambda pk: Q(idea__need__forbund_id=pk),
+        _in("idea", Idea.objects.visible_to),
         lambda r: f"{r.organisation.name} i {r.idea.title}",
         lambda r: reverse("idea", args=[r.idea_id]),
         related=("organisation", "idea"),
@@ -75,6 +110,7 @@ KINDS: dict[str, Kind] = {
         _("Finsam-insats"),
         Measure,
         lambda pk: Q(need__forbund_id=pk),
+        TrackQuerySet.visibility,
         lambda r: r.title,
         lambda r: reverse("measure", args=[r.id]),
     ),
@@ -82,6 +118,7 @@ KINDS: dict[str, Kind] = {
         _("ansökan"),
         Application,
         lambda pk: Q(idea__need__forbund_id=pk),
+        ApplicationQuerySet.visibility,
         lambda r: f"{r.idea.title} – {r.call.title}",
         lambda r: reverse("application", args=[r.id]),
         related=("idea", "call"),
@@ -90,6 +127,7 @@ KINDS: dict[str, Kind] = {
         _("budgetpost"),
         BudgetLine,
         lambda pk: Q(application__idea__need__forbund_id=pk),
+        _in("application", Application.objects.visible_to),
         lambda r: f"{r.year} {r.get_category_display()} ({r.application.idea.title})",
         lambda r: reverse("application", args=[r.application_id]),
         related=("application__idea",),
@@ -98,6 +136,7 @@ KINDS: dict[str, Kind] = {
         _("medfinansiering"),
         Cofinancing,
         lambda pk: Q(application__idea__need__forbund_id=pk),
+        _in("application", Application.objects.visible_to),
         lambda r: f"{r.organisation.name} ({r.application.idea.title})",
         lambda r: reverse("application", args=[r.application_id]),
         related=("organisation", "application__idea"),
@@ -106,6 +145,7 @@ KINDS: dict[str, Kind] = {
         _("jävsdeklaration"),
         JavDeclaration,
         lambda pk: Q(application__idea__need__forbund_id=pk),
+        _ranking_visible,
         lambda r: f"{r.reviewer} ({r.application.idea.title})",
         lambda r: reverse("application", args=[r.application_id]),
         related=("reviewer", "application__idea"),
@@ -114,6 +154,7 @@ KINDS: dict[str, Kind] = {
         _("poäng"),
         Score,
         lambda pk: Q(application__idea__need__forbund_id=pk),
+        _ranking_visible,
         lambda r: f"{r.principle.code}: {r.value} ({r.application.idea.title})",
         lambda r: reverse("application", args=[r.application_id]),
         related=("principle", "application__idea"),
@@ -122,6 +163,7 @@ KINDS: dict[str, Kind] = {
         _("möte"),
         Meeting,
         lambda pk: Q(forbund_id=pk),
+        OwnedQuerySet.visibility,
         lambda r: r.title,
         lambda r: reverse("meeting", args=[r.id]),
     ),
@@ -129,6 +171,7 @@ KINDS: dict[str, Kind] = {
         _("punkt på dagordningen"),
         AgendaItem,
         lambda pk: Q(meeting__forbund_id=pk),
+        _in("meeting", Meeting.objects.visible_to),
         lambda r: f"§ {r.number} {r.title}",
         lambda r: reverse("meeting", args=[r.meeting_id]),
     ),
@@ -136,6 +179,7 @@ KINDS: dict[str, Kind] = {
         _("beslut"),
         Decision,
         lambda pk: Q(agenda_item__meeting__forbund_id=pk),
+        _in("agenda_item__meeting", Meeting.objects.visible_to),
         lambda r: r.text or r.get_kind_display(),
         lambda r: reverse("meeting", args=[r.agenda_item.meeting_id]) if r.agenda_item else None,
         related=("agenda_item",),
@@ -144,6 +188,7 @@ KINDS: dict[str, Kind] = {
         _("regeringsuppdrag"),
         GovernmentAssignment,
         lambda pk: Q(forbund_id=pk),
+        OwnedQuerySet.visibility,
         lambda r: r.title,
         lambda r: reverse("assignment", args=[r.id]),
     ),
@@ -151,6 +196,7 @@ KINDS: dict[str, Kind] = {
         _("deltagare"),
         Participant,
         _via_project(),
+        ParticipantQuerySet.visibility,
         lambda r: f"{r.code}",
         hide_values=True,
     ),
@@ -158,6 +204,7 @@ KINDS: dict[str, Kind] = {
         _("projektpersonal"),
         ProjectStaff,
         _via_project(),
+        _project_visible,
         lambda r: f"{r.user}",
         related=("user",),
     ),
@@ -165,6 +212,7 @@ KINDS: dict[str, Kind] = {
         _("roll i förbundet"),
         ForbundRole,
         lambda pk: Q(forbund_id=pk),
+        _in("forbund", Forbund.objects.visible_to),
         lambda r: f"{r.user} – {r.get_role_display()}",
         related=("user",),
     ),
@@ -195,9 +243,10 @@ class Change:
     changes: list[FieldChange]
 
 
-def history_of(kind: Kind, forbund_pk: int) -> QuerySet:
+def history_of(kind: Kind, forbund_pk: int, user: User) -> QuerySet:
+    """The förbund's history rows of this kind that `user` may see."""
     return (
-        kind.model.history.filter(kind.forbund(forbund_pk))
+        kind.model.history.filter(kind.forbund(forbund_pk), kind.visible(user))
         .select_related("history_user", *kind.related)
         .order_by("-history_date", "-history_id")
     )
@@ -257,6 +306,7 @@ def describe(key: str, row) -> Change:
 class ChangeLog:
     """Sliceable and countable, so Django's Paginator can page through the merged log.
 
+    `reader` is who reads the log: each row is shown only if the reader may see its record.
     `narrow` applies the filter (user, dates) to each history queryset.
     """
 
@@ -265,9 +315,12 @@ class ChangeLog:
         forbund_pk: int,
         kinds: list[str] | None = None,
         narrow: Callable[[QuerySet], QuerySet] = lambda qs: qs,
+        *,
+        reader: User,
     ):
         self.querysets = {
-            key: narrow(history_of(KINDS[key], forbund_pk)) for key in (kinds or list(KINDS))
+            key: narrow(history_of(KINDS[key], forbund_pk, reader))
+            for key in (kinds or list(KINDS))
         }
 
     def count(self) -> int:

@@ -41,7 +41,7 @@ def change_log(request: HttpRequest, pk: int) -> HttpResponse:
     if not decision:
         raise PermissionDenied(decision.reason)
     changes = ChangeFilter(request.GET, forbund=forbund)
-    log = ChangeLog(forbund.pk, changes.kinds(), changes.narrow)
+    log = ChangeLog(forbund.pk, changes.kinds(), changes.narrow, reader=request.user)
     if fmt := request.GET.get("format"):
         return table_response(fmt, dated("andringshistorik"), HEADER, _rows(log))
     page = Paginator(log, PAGE_SIZE).get_page(request.GET.get("page"))

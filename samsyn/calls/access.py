@@ -56,6 +56,17 @@ def can_review(user: User, call: Call) -> Decision:
     )
 
 
+RANKING_REFUSAL = "Prioriteringen är för dem som förvaltar eller bereder utlysningen."
+
+
+def can_see_ranking(user: User, call: Call) -> Decision:
+    """The ranking, every reviewer's scores and jäv declarations: the one rule, wherever they
+    are read (prioritisation paper, its exports, the API, the change log)."""
+    if Call.objects.with_ranking_for(user).filter(pk=call.pk).exists():
+        return Decision(True)
+    return Decision(False, RANKING_REFUSAL)
+
+
 def can_edit_application(user: User, application: Application) -> Decision:
     """The förbund's kansli and beredningsgrupp prepare the application, as they do the idea."""
     return can(user, application.idea.need.forbund, Permission.EDIT_PIPELINE)

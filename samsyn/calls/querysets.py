@@ -10,6 +10,17 @@ if TYPE_CHECKING:
     from samsyn.parties.models import User
 
 
+def _in_plans(roles: models.QuerySet, prefix: str = "call__") -> Q:
+    """In the regional plan of one of these calls roles; a role without a plan stands for the
+    national calls. Subqueries, so that the condition costs no query of its own."""
+    return Q(
+        **{f"{prefix}regional_plan__in": roles.exclude(regional_plan=None).values("regional_plan")}
+    ) | (
+        Q(**{f"{prefix}regional_plan__isnull": True})
+        & Q(models.Exists(roles.filter(regional_plan=None)))
+    )
+
+
 class CallQuerySet(models.QuerySet):
     """Calls are public information: every signed-in user sees the call plan."""
 
@@ -17,6 +28,21 @@ class CallQuerySet(models.QuerySet):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         return self.all()
+
+    def with_ranking_for(self, user: User) -> CallQuerySet:
+        """The calls whose ranking, with every reviewer's scores and jäv declarations, the user
+        may read: those of the regions whose applications she reviews or whose calls she
+        manages."""
+        from samsyn.calls.choices import CallsRoleKind
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        roles = user.calls_roles.filter(
+            role__in=[CallsRoleKind.REVIEWER, CallsRoleKind.CALL_MANAGER]
+        )
+        return self.filter(_in_plans(roles, prefix=""))
 
     def open_on(self, day: dt.date) -> CallQuerySet:
         return self.filter(Q(closes_on__isnull=True) | Q(closes_on__gte=day), opens_on__lte=day)
@@ -30,22 +56,21 @@ class CallQuerySet(models.QuerySet):
 
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ApplicationQuerySet:
+        return self.filter(ApplicationQuerySet.visibility(user)).distinct()
+
+    @staticmethod
+    def visibility(user: User) -> Q:
         """The applications of ideas in the user's förbund; and, for the staff who prepare a
-        partnership's prioritisation, the approved applications of their region's calls."""
+        partnership's prioritisation, the approved applications of their region's calls.
+
+        A condition on the application's own fields, so that its history rows obey it too."""
         from samsyn.calls.choices import ApplicationStatus
         from samsyn.parties.models import Forbund
 
         if not user.is_authenticated or not user.is_active:
-            return self.none()
+            return Q(pk__in=[])
         if user.is_superuser:
-            return self.all()
-        scopes = list(user.calls_roles.values_list("regional_plan_id", flat=True))
+            return Q()
         in_forbund = Q(idea__need__forbund__in=Forbund.objects.visible_to(user))
-        if not scopes:
-            return self.filter(in_forbund)
-        regional = [s for s in scopes if s is not None]
-        scope_q = Q(call__regional_plan__in=regional)
-        if None in scopes:
-            scope_q |= Q(call__regional_plan__isnull=True)
-        approved = Q(status=ApplicationStatus.GRANTED) & scope_q
-        return self.filter(in_forbund | approved).distinct()
+        approved = Q(status=ApplicationStatus.GRANTED) & _in_plans(user.calls_roles.all())
+        return in_forbund | approved

@@ -47,12 +47,11 @@ def can_manage_staff(user: User, project: Idea | Measure) -> Decision:
 def access_participant(user: User, pk: int) -> Participant:
     """A participant of a project the user is staff of; anything else is a 404."""
     participant = (
-        Participant.objects.filter(pk=pk)
+        Participant.objects.visible_to(user)
+        .filter(pk=pk)
         .select_related("idea__need__forbund", "measure__need__forbund")
         .first()
     )
-    if participant is None or not is_staff(user, participant.project):
+    if participant is None:
         raise Http404("Deltagaren finns inte.")
-    # The förbund must still be visible too (a staff member who lost the role sees nothing).
-    access_project(user, project_kind(participant.project), participant.project.pk)
     return participant

@@ -253,6 +253,22 @@ def _stop_reason() -> Coalesce:
 
 
 class ParticipantQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ParticipantQuerySet:
+        return self.filter(ParticipantQuerySet.visibility(user))
+
+    @staticmethod
+    def visibility(user) -> Q:
+        """Only the project's own staff see its participants, and only in a förbund they can
+        still see (a staff member who lost the role sees nothing). A condition on the
+        participant's own fields, so that its history rows obey it too."""
+        from samsyn.pipeline.models import Idea, Measure
+
+        if not user.is_authenticated or not user.is_active:
+            return Q(pk__in=[])
+        return Q(idea__in=Idea.objects.visible_to(user).filter(staff__user=user).values("pk")) | Q(
+            measure__in=Measure.objects.visible_to(user).filter(staff__user=user).values("pk")
+        )
+
     def of(self, project) -> ParticipantQuerySet:
         from samsyn.pipeline.models import Idea
 

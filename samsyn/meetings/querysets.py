@@ -25,10 +25,14 @@ class OwnedQuerySet(models.QuerySet):
     """Records of a förbund or a network: visible when the owner is."""
 
     def visible_to(self, user: User) -> OwnedQuerySet:
+        return self.filter(OwnedQuerySet.visibility(user))
+
+    @staticmethod
+    def visibility(user: User) -> Q:
+        """The rule as a condition on the record's own fields (its history rows obey it too)."""
         from samsyn.meetings.models import Network
         from samsyn.parties.models import Forbund
 
-        return self.filter(
-            Q(forbund__in=Forbund.objects.visible_to(user))
-            | Q(network__in=Network.objects.visible_to(user))
+        return Q(forbund__in=Forbund.objects.visible_to(user)) | Q(
+            network__in=Network.objects.visible_to(user)
         )
