@@ -64,15 +64,40 @@ def _log(participant: Participant, user: User, action: str) -> None:
 # Staff ---------------------------------------------------------------------------------------
 
 
+# One answer whether the name is unknown or names someone outside the förbund: a form that
+# takes a user name never tells whether, or whom, it names outside the förbund.
+NO_SUCH_MEMBER = (
+    "Det finns ingen användare med det namnet i förbundet. Ge först personen rollen läsare i "
+    "förbundet, sedan projektpersonal."
+)
+
+
+def staff_candidate(project: Idea | Measure, username: str) -> User:
+    """The person a user name names, if she has a role in the project's förbund or is already
+    its staff (so that she can be removed); otherwise NO_SUCH_MEMBER, the same for all."""
+    from django.db.models import Q
+
+    user = (
+        User.objects.filter(username=username.strip())
+        .filter(
+            Q(forbund_roles__forbund=project.need.forbund_id)
+            | Q(project_staff__in=ProjectStaff.objects.filter(**project_key(project)))
+        )
+        .distinct()
+        .first()
+    )
+    if user is None:
+        raise FollowupError(NO_SUCH_MEMBER)
+    return user
+
+
 @transaction.atomic
 def add_staff(project: Idea | Measure, user: User, *, by: User) -> ProjectStaff:
     decision = can_manage_staff(by, project)
     if not decision:
         raise FollowupError(decision.reason)
     if not can(user, project.need.forbund, Permission.VIEW):
-        raise FollowupError(
-            f"{user} har ingen roll i förbundet; ge först rollen läsare, sedan projektpersonal."
-        )
+        raise FollowupError(NO_SUCH_MEMBER)
     with acting_as(by):
         staff, _ = ProjectStaff.objects.get_or_create(
             user=user, **project_key(project), defaults={"added_by": by}

@@ -39,7 +39,7 @@ from samsyn.followup.report import (
 )
 from samsyn.followup.results import indicator_report, project_results
 from samsyn.followup.timeline import timeline
-from samsyn.parties.models import Forbund, User
+from samsyn.parties.models import Forbund
 from samsyn.pipeline.access import access_need
 
 PAGE_SIZE = 25
@@ -409,10 +409,8 @@ def staff(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         if not decision:
             raise PermissionDenied(decision.reason)
         if form.is_valid():
-            user = User.objects.filter(username=form.cleaned_data["username"]).first()
             try:
-                if user is None:
-                    raise services.FollowupError("Det finns ingen användare med det namnet.")
+                user = services.staff_candidate(project, form.cleaned_data["username"])
                 if "remove" in request.POST:
                     services.remove_staff(project, user, by=request.user)
                 else:
