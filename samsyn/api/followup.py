@@ -29,6 +29,7 @@ from samsyn.followup.results import indicator_report, project_results
 from samsyn.followup.timeline import timeline
 from samsyn.parties.models import Forbund
 from samsyn.pipeline.access import access_need
+from samsyn.privacy import personal_data
 
 router = Router(tags=["followup"])
 
@@ -119,6 +120,7 @@ def story(request: HttpRequest, kind: str, pk: int):
     "/followup/{kind}/{int:pk}/participants",
     response={200: list[dict[str, Any]], 403: Detail, **READ_ERRORS},
 )
+@personal_data
 def participants(request: HttpRequest, kind: str, pk: int):
     """Deltagarna (utan personnummer) – bara för projektets personal."""
     user = current_user(request)

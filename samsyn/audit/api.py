@@ -13,6 +13,7 @@ from samsyn.api.schemas import READ_ERRORS, Detail, Violations
 from samsyn.audit.changes import ChangeLog
 from samsyn.audit.filters import ChangeFilter
 from samsyn.parties.access import Permission, access_forbund, can
+from samsyn.privacy import personal_data
 
 router = Router(tags=["history"])
 
@@ -48,6 +49,7 @@ class ChangeOut(Schema):
     response={200: list[ChangeOut], 403: Detail, 422: Violations, **READ_ERRORS},
 )
 @paginate(Pages, page_size=50)
+@personal_data
 def forbund_history(request: HttpRequest, forbund_id: int):
     """Ändringshistoriken för förbundets poster, nyast först (bara kansliet).
 

@@ -10,6 +10,7 @@ from samsyn.audit.changes import ChangeLog
 from samsyn.audit.filters import ChangeFilter
 from samsyn.exports import dated, table_response
 from samsyn.parties.access import Permission, access_forbund, can
+from samsyn.privacy import personal_data
 
 PAGE_SIZE = 25
 HEADER = ["Tidpunkt", "Användare", "Typ av post", "Post", "Händelse", "Ändrade fält"]
@@ -34,6 +35,8 @@ def _rows(log: ChangeLog):
         ]
 
 
+# Participants' codes are in the log for their project's staff.
+@personal_data
 @login_required
 def change_log(request: HttpRequest, pk: int) -> HttpResponse:
     forbund = access_forbund(request.user, pk)

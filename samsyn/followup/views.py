@@ -41,6 +41,7 @@ from samsyn.followup.results import indicator_report, project_results
 from samsyn.followup.timeline import timeline
 from samsyn.parties.models import Forbund
 from samsyn.pipeline.access import access_need
+from samsyn.privacy import personal_data
 
 PAGE_SIZE = 25
 
@@ -228,6 +229,7 @@ def _staff_project(request: HttpRequest, kind: str, pk: int):
     return project
 
 
+@personal_data
 @login_required
 def participants(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     project = _staff_project(request, kind, pk)
@@ -245,6 +247,7 @@ def participants(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     )
 
 
+@personal_data
 @login_required
 def participants_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
     project = _staff_project(request, kind, pk)
@@ -256,6 +259,7 @@ def participants_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> H
     return table_response(fmt, "deltagare", fields, rows)
 
 
+@personal_data
 @login_required
 def participant_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     project = _staff_project(request, kind, pk)
@@ -275,6 +279,7 @@ def participant_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse
     )
 
 
+@personal_data
 @login_required
 @require_POST
 def participant_import(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
@@ -322,11 +327,13 @@ def _participant_page(request, participant, **extra) -> HttpResponse:
     )
 
 
+@personal_data
 @login_required
 def participant(request: HttpRequest, pk: int) -> HttpResponse:
     return _participant_page(request, access_participant(request.user, pk))
 
 
+@personal_data
 @login_required
 def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     participant = access_participant(request.user, pk)
@@ -356,6 +363,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@personal_data
 @login_required
 @require_POST
 def participant_reveal(request: HttpRequest, pk: int) -> HttpResponse:
@@ -368,6 +376,7 @@ def participant_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return _participant_page(request, participant, personnummer=pnr)
 
 
+@personal_data
 @login_required
 @require_POST
 def participant_export(request: HttpRequest, pk: int) -> HttpResponse:
@@ -385,6 +394,7 @@ def participant_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@personal_data
 @login_required
 @require_POST
 def participant_erase(request: HttpRequest, pk: int) -> HttpResponse:
