@@ -64,7 +64,9 @@ def fillings(route: str, pattern: str, ints: list[int]) -> list[str]:
     urls = []
     for values in itertools.product(*choices):
         parts = re.split(pattern, route)[:: len(params[0]) + 1] if params else [route]
-        urls.append("".join(p + str(v) for p, v in zip(parts, values)) + parts[-1])
+        urls.append(
+            "".join(p + str(v) for p, v in zip(parts[:-1], values, strict=True)) + parts[-1]
+        )
     return urls
 
 
@@ -84,9 +86,7 @@ def scene(sjuharad, alice, bob):
 def _carries(response, markers) -> bool:
     if response.status_code >= 300:
         return False
-    content = (
-        b"".join(response.streaming_content) if response.streaming else response.content
-    )
+    content = b"".join(response.streaming_content) if response.streaming else response.content
     text = body_text(content)
     return any(m in text for m in markers)
 
