@@ -126,7 +126,13 @@ AUTHENTICATION_BACKENDS = [
 # Lock-out after repeated failed logins, per user name and address.
 AXES_FAILURE_LIMIT = env_int("SAMSYN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("SAMSYN_LOGIN_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per user name from any address, and per address across user names (password spraying);
+# samsyn/accounts/throttling.py gives the address its own, higher limit.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "samsyn.accounts.throttling.LoginThrottle"
+SAMSYN_LOGIN_IP_LIMIT = max(
+    env_int("SAMSYN_LOGIN_IP_FAILURE_LIMIT", 4 * AXES_FAILURE_LIMIT), AXES_FAILURE_LIMIT
+)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

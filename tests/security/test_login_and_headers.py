@@ -36,6 +36,47 @@ def test_repeated_failures_lock_the_login_out_with_a_swedish_message(client):
     assert "_auth_user_id" not in client.session
 
 
+def test_login_throttling_per_address_stops_password_spraying(client, settings):
+    """Many user names, one wrong password each, from one address: the address is locked,
+    even for a name that has not failed before, and even for the right password."""
+    UserFactory(username="alice")
+    for n in range(settings.SAMSYN_LOGIN_IP_LIMIT - 1):
+        response = client.post(reverse("login"), {"username": f"person{n}", "password": "Vår2026"})
+        assert response.status_code == 200  # below the address's limit: just a wrong password
+    response = client.post(reverse("login"), {"username": "sista", "password": "Vår2026"})
+    assert response.status_code == 429 and "tillfälligt spärrad" in response.content.decode()
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+    # Another address is not locked by it.
+    other = client.__class__(REMOTE_ADDR="192.0.2.7")
+    response = other.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_login_throttling_per_user_name_from_any_address(client, settings):
+    """Guessing one person's password from many addresses locks that user name."""
+    UserFactory(username="alice")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        guesser = client.__class__(REMOTE_ADDR=f"198.51.100.{n + 1}")
+        guesser.post(reverse("login"), {"username": "alice", "password": "fel"})
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+
+
+def test_login_throttling_a_valid_login_does_not_reset_an_addresss_spraying(client, settings):
+    UserFactory(username="mallory")
+    for n in range(settings.SAMSYN_LOGIN_IP_LIMIT - 1):
+        client.post(reverse("login"), {"username": f"person{n}", "password": "Vår2026"})
+    # The sprayer's own valid account logs in, out, and sprays on: still locked at the limit.
+    assert (
+        client.post(reverse("login"), {"username": "mallory", "password": PASSWORD}).status_code
+        == 302
+    )
+    client.logout()
+    response = client.post(reverse("login"), {"username": "sista", "password": "Vår2026"})
+    assert response.status_code == 429
+
+
 def test_session_expires_and_ends_with_the_browser(client):
     UserFactory(username="alice")
     client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
