@@ -186,6 +186,8 @@ SECURE_HSTS_SECONDS = env_int("SAMSYN_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SAMSYN_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SAMSYN_HSTS_PRELOAD", True)
 SECURE_SSL_REDIRECT = env_bool("SAMSYN_SSL_REDIRECT", False)
+# A health probe on the server itself asks over plain http (gunicorn listens on 127.0.0.1).
+SECURE_REDIRECT_EXEMPT = [r"^halsa/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Only Samsyn's own origin: no CDN, no inline script (GDPR, DOMAIN.md §8).
