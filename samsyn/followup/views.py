@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from samsyn.exports import table_response
-from samsyn.followup import exports, labels, services
+from samsyn.followup import disclosure, exports, labels, services
 from samsyn.followup.access import (
     access_participant,
     access_project,
@@ -37,7 +37,6 @@ from samsyn.followup.report import (
     followup_report,
     rollup,
 )
-from samsyn.followup.results import indicator_report, project_results
 from samsyn.followup.timeline import timeline
 from samsyn.parties.models import Forbund, User
 from samsyn.pipeline.access import access_need
@@ -95,12 +94,14 @@ def report(request: HttpRequest) -> HttpResponse:
     if params is not None:
         data = followup_report(params)
         trend = rollup(params.forbund, by_region=False)
-        participants = Participant.objects.of_forbund(params.forbund)
+        years, indicators = disclosure.followup_indicators(params.forbund, params.period)
         context.update(
             report=data,
             trend=trend,
             charts=_charts(data, trend),
-            indicators=indicator_report(participants.filter(params.period.q("started_on"))),
+            indicator_rows=[(k, labels.indicator(k), g) for k, g in indicators.items()],
+            indicator_period=years,
+            min_cell=disclosure.min_cell(),
             rollup_figures=ROLLUP_FIGURES,
             labels=labels,
         )
@@ -113,13 +114,24 @@ def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if params is None:
         raise Http404("Ogiltigt filter.")
     data = followup_report(params)
+    years, indicators = disclosure.followup_indicators(params.forbund, params.period)
+    rows = exports.report_rows(data) + exports.indicator_rows(indicators)
+    preamble = exports.preamble(data, years)
     if fmt == "pdf":
         html = render_to_string(
-            "followup/report_pdf.html", {"report": data, "rows": exports.report_rows(data)}
+            "followup/report_pdf.html",
+            {
+                "report": data,
+                "rows": rows,
+                "preamble": preamble,
+                "header": exports.HEADER,
+                "min_cell": disclosure.min_cell(),
+            },
         )
         return exports.pdf_response("uppfoljning", html)
-    header = ["spår", "mått", "nyckel", "antal"]
-    return table_response(fmt, "uppfoljning", header, exports.report_rows(data))
+    return table_response(
+        fmt, "uppfoljning", exports.HEADER, rows, preamble=preamble, number_format="#,##0"
+    )
 
 
 def _figure_records(request: HttpRequest):
@@ -441,15 +453,18 @@ def results(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     project = access_project(request.user, kind, pk)
     raw = request.GET.get("min_share", "50")
     min_share = int(raw) if raw.isdigit() and 1 <= int(raw) <= 100 else 50
+    figures = disclosure.for_user(project, request.user, min_share=min_share)
     return render(
         request,
         "followup/results.html",
         {
             "project": project,
             "kind": kind,
-            "min_share": min_share,
-            "all": project_results(project),
-            "chosen": project_results(project, min_share),
+            "min_share": min_share if figures.exact else disclosure.STANDARD_MIN_SHARE,
+            "exact": figures.exact,
+            "min_cell": disclosure.min_cell(),
+            "all": figures.all,
+            "chosen": figures.chosen,
         },
     )
 
@@ -462,5 +477,9 @@ def story(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return render(
         request,
         "followup/timeline.html",
-        {"record": record, "kind": kind, "events": timeline(record)},
+        {
+            "record": record,
+            "kind": kind,
+            "events": timeline(record, lambda track: disclosure.for_user(track, request.user)),
+        },
     )

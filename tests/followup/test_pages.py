@@ -46,7 +46,9 @@ def test_report_exports(client, alice, scene, fmt):
     response = client.get(f"/uppfoljning/rapport.{fmt}")
     assert response.status_code == 200
     if fmt == "csv":
-        assert "track_e;ideas_led_to_application;;1" in response.content.decode("utf-8-sig")
+        # Swedish labels, not code names (issue 14); was "track_e;ideas_led_to_application;;1".
+        text = response.content.decode("utf-8-sig")
+        assert "Spår E: ESF+-projektidéer;Idéer som ledde till en ansökan;;1" in text
     if fmt == "pdf":
         assert response.content.startswith(b"%PDF")
 
@@ -101,13 +103,24 @@ def test_results_and_timeline_pages(client, running_idea, bob, alice):
     services.register_participant(
         running_idea, by=bob, personnummer="19811218-9876", **participant_data()
     )
+    # The kansli is not project staff: one participant is "färre än 5" (was "Nämnare: 1" and
+    # "1 deltagare började" before disclosure control, issue 13).
     log_in(client, alice)
     results = client.get(f"/projektideer/{running_idea.pk}/resultat/", {"min_share": 50})
-    assert "Nämnare: 1" in results.content.decode()
+    assert "Nämnare: färre än 5" in results.content.decode()
+    assert "Nämnare: 1 " not in results.content.decode()
     story = client.get(f"/projektideer/{running_idea.pk}/tidslinje/").content.decode()
-    assert "1 deltagare började" in story
+    assert "Färre än 5 deltagare började" in story and "1 deltagare började" not in story
     assert "19811218" not in story
     assert client.get(f"/behov/{running_idea.need.pk}/tidslinje/").status_code == 200
+    # The project's staff see the exact figures.
+    log_in(client, bob)
+    results = client.get(f"/projektideer/{running_idea.pk}/resultat/", {"min_share": 50})
+    assert "Nämnare: 1 " in results.content.decode()
+    assert (
+        "1 deltagare började"
+        in client.get(f"/projektideer/{running_idea.pk}/tidslinje/").content.decode()
+    )
 
 
 def test_report_form_offers_only_the_users_own_forbund(client, alice, alv_och_kust):
