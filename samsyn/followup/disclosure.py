@@ -213,10 +213,17 @@ def art9_rows(report: Iterable[str]) -> list[str]:
     return [row for row in report if row.removesuffix("_declined") in ART9_FIELDS]
 
 
-def protect_indicators(report: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, Cell]]:
-    """The indicator table (indicator → gender → count) as it may leave project staff."""
+def protect_indicators(
+    report: Mapping[str, Mapping[str, int]], hidden: Iterable[tuple[str, str]] = ()
+) -> dict[str, dict[str, Cell]]:
+    """The indicator table (indicator → gender → count) as it may leave project staff.
+
+    `hidden`: cells that must stay hidden because a unit they sum up hides them."""
     values, groups, unpublished = _indicator_relations(report)
     withheld = {(row, g): NOT_BROKEN_DOWN for row in art9_rows(report) for g in GENDERS}
+    k = min_cell()
+    for cell in hidden:
+        withheld.setdefault(cell, SMALL if values[cell] < k else SECONDARY)
     cells = protect(values, groups, unpublished=unpublished, withheld=withheld)
     return {row: {g: cells[(row, g)] for g in by_gender} for row, by_gender in report.items()}
 
@@ -317,8 +324,10 @@ def project_figures(
     if exact:
         cells = {k: Cell(v) for k, v in values.items() if k not in set(unpublished)}
     else:
-        months = [("started", m) for m in started] + [("ended", m) for m in ended]
-        cells = protect(values, groups, unpublished=unpublished, positive=months)
+        cells = protect(values, groups, unpublished=unpublished)
+        _hide_small_remainder(values, cells, [("started", m) for m in started])
+        not_ended = values[("~not_ended", "")]
+        _hide_small_remainder(values, cells, [("ended", m) for m in ended], not_ended)
     chosen = None
     if results_chosen is not None:
         chosen = _shown_results(results_chosen, "chosen" if joint else "all", cells)
@@ -329,6 +338,20 @@ def project_figures(
         ended={m: cells[("ended", m)] for m in ended},
         exact=exact,
     )
+
+
+def _hide_small_remainder(values, cells, months, unshown: int = 0) -> None:
+    """A hidden month is left out of the timeline altogether (that a month appears at all
+    would tell that someone started then). What the shown months leave of the total must then
+    not be a small count either: hide one more month until it is not."""
+    k = min_cell()
+    while True:
+        rest = unshown + sum(values[m] for m in months if cells[m].suppressed)
+        shown = [m for m in months if not cells[m].suppressed]
+        if rest == 0 or rest >= k or not shown:
+            return
+        pick = min(shown, key=lambda m: values[m])
+        cells[pick] = Cell(None, SECONDARY)
 
 
 def results_json(table: Mapping, *, exact: bool) -> dict:
@@ -358,12 +381,35 @@ STANDARD_MIN_SHARE = 50  # "most of the project period", the denominator anyone 
 def followup_indicators(forbund, period: Period) -> tuple[Period, dict[str, dict[str, Cell]]]:
     """The EU indicator table of the follow-up (förbund level, so never exact for anyone):
     participants who started in the whole calendar years the period touches."""
+    from django.db.models.functions import ExtractYear
+
     from samsyn.followup.models import Participant
     from samsyn.followup.results import indicator_report
 
     years = whole_years(period)
     participants = Participant.objects.of_forbund(forbund).filter(years.q("started_on"))
-    return years, protect_indicators(indicator_report(participants))
+    exact = indicator_report(participants)
+    # The table sums fixed units, one förbund and one calendar year each, and shows a cell only
+    # where every unit shows it: otherwise two selections (2025–2026 and 2025, or two förbund
+    # and one) would tell, by difference, what the other unit hides.
+    units = [
+        (pk, year)
+        for pk in forbund.values_list("pk", flat=True)
+        for year in Participant.objects.of_forbund([pk])
+        .filter(years.q("started_on"))
+        .annotate(y=ExtractYear("started_on"))
+        .values_list("y", flat=True)
+        .order_by()
+        .distinct()
+    ]
+    if len(units) <= 1:
+        return years, protect_indicators(exact)
+    hidden = set()
+    for pk, year in units:
+        unit = Participant.objects.of_forbund([pk]).filter(started_on__year=year)
+        table = protect_indicators(indicator_report(unit))
+        hidden |= {(row, g) for row, by in table.items() for g, c in by.items() if c.suppressed}
+    return years, protect_indicators(exact, hidden)
 
 
 def for_user(project, user, *, min_share: int | None = STANDARD_MIN_SHARE) -> ProjectFigures:

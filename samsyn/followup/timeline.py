@@ -75,6 +75,8 @@ def _participants(record: Idea | Measure, label: str, figures: ProjectFigures) -
     for cells, verb in ((figures.started, "började"), (figures.ended, "slutade")):
         # Counts per month, placed at the first such day of the month.
         for on, cell in cells.items():
+            if cell.suppressed and not figures.exact:
+                continue  # see disclosure._hide_small_remainder
             events.append(
                 Event(on, "participants", _count_title(cell, verb), record=f"{label}: {record}")
             )

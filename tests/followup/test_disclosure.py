@@ -472,44 +472,31 @@ def test_disclosure_control_no_response_reveals_a_small_count(
 
 
 def assert_timeline_safe(client, project, token) -> None:
+    """Months with few participants are left out; what the shown months leave of the total
+    is 0 or at least 5."""
     events = client.get(
         f"/api/v1/followup/ideas/{project.pk}/timeline",
         headers={"Authorization": f"Bearer {token}"},
     ).json()
-    total = Participant.objects.filter(idea=project).count()
-    started = [e["title"] for e in events if e["title"].endswith("började")]
-    exact = sorted(
-        Participant.objects.filter(idea=project)
-        .dates("started_on", "month")
-        .values_list("datefield", flat=True)
-    )
-    assert len(started) == len(exact)
-    truth, shown = {("total",): total}, {}
-    counts = Participant.objects.filter(idea=project)
-    for i, (title, month) in enumerate(zip(started, exact, strict=True)):
-        n = counts.filter(started_on__year=month.year, started_on__month=month.month).count()
-        truth[(i,)] = n
-        m = re.match(r"(\d[\d\u202f]*) deltagare", title)
-        if m:
-            shown[(i,)] = (VISIBLE, int(m.group(1).replace("\u202f", "")))
-            assert shown[(i,)][1] == n and n >= K, title
-        elif title.startswith("Färre än 5"):
-            shown[(i,)] = (SMALL, None)
-        else:
-            shown[(i,)] = (SECONDARY, None)
-    # The results line on the same timeline shows the total (or hides it).
+    people = Participant.objects.filter(idea=project)
+    total = people.count()
     results = [e["title"] for e in events if e["kind"] == "results"]
+    shown_total = (SMALL, None)
     if results:
-        shown[("total",)] = read_text(re.search(r" av (.+?) deltagare", results[0]).group(1))
-        if shown[("total",)][0] == VISIBLE:
-            assert shown[("total",)][1] == total >= K
-    months = [(i,) for i in range(len(started))]
-    if not total:
-        return  # no months at all tells that nobody took part, which points at no one
-    # A month that appears at all has at least one participant.
-    assert_group_safe(truth, shown, ("total",), months, "timeline", positive=months)
-    for title in [e["title"] for e in events] + [e["detail"] for e in events]:
-        assert not SNAKE.search(title), title
+        shown_total = read_text(re.search(r" av (.+?) deltagare", results[0]).group(1))
+    for field, verb in (("started_on", "började"), ("ended_on", "slutade")):
+        shown = 0
+        for event in (e for e in events if e["title"].endswith(f"deltagare {verb}")):
+            on = dt.date.fromisoformat(event["on"])
+            n = people.filter(**{f"{field}__year": on.year, f"{field}__month": on.month}).count()
+            value = int(event["title"].split(" deltagare")[0].replace("\u202f", ""))
+            assert value == n >= K, event
+            shown += n
+        if shown_total[0] == VISIBLE:
+            assert shown_total[1] == total
+            assert total - shown == 0 or total - shown >= K, (verb, total, shown)
+    for text in [e["title"] for e in events] + [e["detail"] for e in events]:
+        assert not SNAKE.search(text), text
 
 
 def test_disclosure_control_threshold_is_a_setting(settings, client, issue_example, erik):
@@ -517,3 +504,22 @@ def test_disclosure_control_threshold_is_a_setting(settings, client, issue_examp
     body, _cells = api_indicators(client, issue_api_token(erik))
     assert body["min_cell"] == 20
     assert body["indicators"]["total"]["total"]["suppressed"] is True  # 15 < 20
+
+
+def test_disclosure_control_two_selections_tell_nothing_by_difference(client, running_idea, erik):
+    """2025–2026 minus 2025 is 2026: a cell that 2026 hides stays hidden in 2025–2026 too."""
+    add(
+        running_idea,
+        *(person(f"2025-0{m}-01", labour_status="long_term_unemployed") for m in range(1, 9)),
+        *(person(f"2026-0{m}-01", labour_status="long_term_unemployed") for m in range(1, 4)),
+        *(person(f"2026-0{m}-02") for m in range(1, 9)),
+    )
+    token = issue_api_token(erik)
+    both = api_indicators(client, token, **{"from": "2025-01-01", "to": "2026-12-31"})[1]
+    first = api_indicators(client, token, **{"from": "2025-01-01", "to": "2025-12-31"})[1]
+    second = api_indicators(client, token, **{"from": "2026-01-01", "to": "2026-12-31"})[1]
+    assert second[("long_term_unemployed", "woman")] == (SMALL, None)  # 3 in 2026
+    for cell, (kind, value) in both.items():
+        if kind == VISIBLE and first[cell][0] == VISIBLE:
+            assert value - first[cell][1] >= K, cell
+            assert second[cell] == (VISIBLE, value - first[cell][1])

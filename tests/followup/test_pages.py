@@ -110,7 +110,7 @@ def test_results_and_timeline_pages(client, running_idea, bob, alice):
     assert "Nämnare: färre än 5" in results.content.decode()
     assert "Nämnare: 1 " not in results.content.decode()
     story = client.get(f"/projektideer/{running_idea.pk}/tidslinje/").content.decode()
-    assert "Färre än 5 deltagare började" in story and "1 deltagare började" not in story
+    assert "deltagare började" not in story  # a month with fewer than 5 is left out
     assert "19811218" not in story
     assert client.get(f"/behov/{running_idea.need.pk}/tidslinje/").status_code == 200
     # The project's staff see the exact figures.

@@ -163,9 +163,10 @@ def test_the_timeline_tells_the_story_in_order(story):
 
 
 PROTECTED = {
-    # What a reader who is not project staff sees instead (issue 13: disclosure control).
-    "2 deltagare började": "Färre än 5 deltagare började",
-    "1 deltagare slutade": "Färre än 5 deltagare slutade",
+    # What a reader who is not project staff sees instead (issue 13: disclosure control): a
+    # month with fewer than 5 is left out, and the result is "färre än 5".
+    "2 deltagare började": None,
+    "1 deltagare slutade": None,
     "Resultat: 1 av 2 deltagare med arbete efter projektet": (
         "Resultat: färre än 5 av färre än 5 deltagare med arbete efter projektet"
     ),
@@ -173,7 +174,11 @@ PROTECTED = {
 
 
 def expected_for_others(idea) -> list[tuple[str, str, str]]:
-    return [(on, kind, PROTECTED.get(title, title)) for on, kind, title in expected(idea)]
+    return [
+        (on, kind, PROTECTED.get(title, title))
+        for on, kind, title in expected(idea)
+        if PROTECTED.get(title, title) is not None
+    ]
 
 
 def test_project_staff_see_the_exact_story(client, story, bob):
