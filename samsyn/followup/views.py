@@ -40,6 +40,7 @@ from samsyn.followup.report import (
 from samsyn.followup.timeline import timeline
 from samsyn.parties.models import Forbund, User
 from samsyn.pipeline.access import access_need
+from samsyn.pipeline.steps import IdeaStep, MeasureStep
 
 PAGE_SIZE = 25
 
@@ -173,11 +174,23 @@ def figure_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def figure_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _figure, _kind, records = _figure_records(request)
-    rows = records.order_by("-pk").values_list(
-        "pk", "title", "need__forbund__organisation__name", "step"
-    )
-    return table_response(fmt, "ideer", ["id", "namn", "förbund", "steg"], rows)
+    figure, kind, records = _figure_records(request)
+    steps = dict((IdeaStep if kind == "idea" else MeasureStep).choices)
+    rows = [
+        (pk, title, forbund, str(steps.get(step, step)))
+        for pk, title, forbund, step in records.order_by("-pk").values_list(
+            "pk", "title", "need__forbund__organisation__name", "step"
+        )
+    ]
+    _filterset, params = _params(request)
+    names = ", ".join(params.forbund.values_list("organisation__name", flat=True)) or "–"
+    preamble = [
+        [str(labels.FIGURES.get(figure, figure))],
+        ["Förbund", names],
+        ["Period", exports.period_text(params.period)],
+        [],
+    ]
+    return table_response(fmt, "ideer", ["Id", "Namn", "Förbund", "Steg"], rows, preamble=preamble)
 
 
 def national(request: HttpRequest) -> HttpResponse:

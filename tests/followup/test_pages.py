@@ -130,3 +130,40 @@ def test_report_form_offers_only_the_users_own_forbund(client, alice, alv_och_ku
     page = client.get(reverse("followup")).content.decode()
     assert "Sjuhärads samordningsförbund" in page
     assert "Älv och Kust" not in page
+
+
+SNAKE = r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b"
+
+
+@pytest.mark.parametrize("path", ["/uppfoljning/rapport", "/uppfoljning/ideer"])
+def test_followup_exports_speak_swedish_and_say_what_they_cover(client, alice, sjuharad, path):
+    """Issue 14: no code name in the follow-up csv, xlsx and PDF (was `track_e |
+    owners_by_kind | af | 1`); each names the förbund and the period; counts are numbers with
+    a thousands format in xlsx."""
+    import io
+    import re
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from samsyn.parties.models import Organisation
+
+    af = Organisation.objects.get(kind="af")
+    idea(need(sjuharad, "2025-03-01"), alice, ("submitted", "2025-05-10"), owner=af)
+    idea(need(sjuharad, "2025-03-02"), alice, ("stopped", "2025-04-01"), stop_reason="")
+    idea(need(sjuharad, "2025-03-03"), alice, ("left_routine", "2025-04-02"))
+    log_in(client, alice)
+    period = {"from": "2025-01-01", "to": "2025-12-31", "figure": "ideas_led_to_application"}
+    texts = [client.get(f"{path}.csv", period).content.decode("utf-8-sig")]
+    book = load_workbook(io.BytesIO(client.get(f"{path}.xlsx", period).content))
+    cells = [c for row in book.active.iter_rows() for c in row if c.value is not None]
+    texts.append("\n".join(str(c.value) for c in cells))
+    if path.endswith("rapport"):
+        pdf = client.get(f"{path}.pdf", period).content
+        texts.append("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+        numbers = [c for c in cells if isinstance(c.value, int)]
+        assert numbers and all(c.number_format == "#,##0" for c in numbers)
+    for text in texts:
+        assert not re.search(SNAKE, text), re.search(SNAKE, text)
+        assert "Sjuhärads samordningsförbund" in text
+        assert "2025-01-01 – 2025-12-31" in text
