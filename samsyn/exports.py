@@ -25,13 +25,19 @@ def dated(name: str) -> str:
 
 
 def csv_response(
-    name: str, header: Sequence[str], rows: Iterable[Sequence], *, delimiter: str = ";"
+    name: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    delimiter: str = ";",
+    preamble: Sequence[Sequence] = (),
 ) -> HttpResponse:
     # Swedish Excel opens a csv correctly only with the BOM and with ";" (the decimal comma).
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=delimiter)
+    writer.writerows([_text(value) for value in row] for row in preamble)
     writer.writerow(header)
     writer.writerows([_text(value) for value in row] for row in rows)
     return response
@@ -43,15 +49,26 @@ def _text(value):
     return value
 
 
-def xlsx_response(name: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
+def xlsx_response(
+    name: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    preamble: Sequence[Sequence] = (),
+    number_format: str = "",
+) -> HttpResponse:
+    """`preamble`: lines above the header (what the table covers); `number_format`: for whole
+    numbers, e.g. "#,##0", which Swedish Excel shows with a space between thousands."""
     from openpyxl import Workbook  # only when a workbook is asked for
     from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(name[:31])
+    for line in preamble:
+        sheet.append([_cell(sheet, value, WriteOnlyCell) for value in line])
     sheet.append(list(header))
     for row in rows:
-        sheet.append([_cell(sheet, value, WriteOnlyCell) for value in row])
+        sheet.append([_cell(sheet, value, WriteOnlyCell, number_format) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -59,7 +76,11 @@ def xlsx_response(name: str, header: Sequence[str], rows: Iterable[Sequence]) ->
     return response
 
 
-def _cell(sheet, value, cell_class):
+def _cell(sheet, value, cell_class, number_format: str = ""):
+    if number_format and isinstance(value, int) and not isinstance(value, bool):
+        cell = cell_class(sheet, value)
+        cell.number_format = number_format
+        return cell
     # openpyxl refuses aware datetimes; show them as the pages do, in local time.
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)
@@ -71,10 +92,17 @@ def _cell(sheet, value, cell_class):
 
 
 def table_response(
-    fmt: str, name: str, header: Sequence[str], rows: Iterable[Sequence], *, delimiter: str = ";"
+    fmt: str,
+    name: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    delimiter: str = ";",
+    preamble: Sequence[Sequence] = (),
+    number_format: str = "",
 ) -> HttpResponse:
     if fmt == "csv":
-        return csv_response(name, header, rows, delimiter=delimiter)
+        return csv_response(name, header, rows, delimiter=delimiter, preamble=preamble)
     if fmt == "xlsx":
-        return xlsx_response(name, header, rows)
+        return xlsx_response(name, header, rows, preamble=preamble, number_format=number_format)
     raise Http404("Okänt format; välj csv eller xlsx.")

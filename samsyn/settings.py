@@ -219,6 +219,15 @@ SAMSYN_BASE_URL = env_str("SAMSYN_BASE_URL", "http://127.0.0.1:8000")
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Disclosure control (samsyn/followup/disclosure.py): a figure about participants below this
+# many people is never shown outside the project's own staff, nor is any figure from which one
+# could be computed. GDPR art. 9 / DOMAIN.md §8; SCB suppresses small cells the same way.
+SAMSYN_MIN_CELL = env_int("SAMSYN_MIN_CELL", 5)
+if SAMSYN_MIN_CELL < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"SAMSYN_MIN_CELL must be at least 1, got {SAMSYN_MIN_CELL}")
+
 # Fernet key that encrypts participants' personnummer (samsyn/followup); the keyed hash used
 # for de-duplication is derived from it. It lives here, never in the database. Production
 # (SAMSYN_REQUIRE_SECRET=true) refuses to start without it; create one with

@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 
 from samsyn.api.common import Unprocessable, current_user, violation
 from samsyn.api.schemas import READ_ERRORS, Detail, Violations
+from samsyn.followup import disclosure
 from samsyn.followup.access import access_project, is_staff
 from samsyn.followup.filters import FollowupFilter
 from samsyn.followup.models import Participant
@@ -25,7 +26,6 @@ from samsyn.followup.report import (
     followup_report,
     rollup,
 )
-from samsyn.followup.results import indicator_report, project_results
 from samsyn.followup.timeline import timeline
 from samsyn.parties.models import Forbund
 from samsyn.pipeline.access import access_need
@@ -84,12 +84,18 @@ def national(request: HttpRequest):
 
 @router.get("/followup/indicators", response={200: dict[str, Any], 422: Violations, **READ_ERRORS})
 def indicators(request: HttpRequest):
-    """EU:s gemensamma indikatorer per kön, för deltagare som började i perioden."""
+    """EU:s gemensamma indikatorer per kön, för deltagare som började under de hela kalenderår
+    som perioden berör. Varje tal är `{"value": n, "suppressed": false}`; ett tal under
+    `min_cell` (5), eller ett som skulle avslöja ett sådant, är `{"value": null,
+    "suppressed": true, "reason": "small" | "secondary" | "not_broken_down"}`. Funktionsnedsättning
+    och minoritet (GDPR art. 9) redovisas bara totalt."""
     params = _params(request)
-    participants = Participant.objects.of_forbund(params.forbund).filter(
-        params.period.q("started_on")
-    )
-    return indicator_report(participants)
+    years, table = disclosure.followup_indicators(params.forbund, params.period)
+    return {
+        "period": {"from": years.start, "to": years.end},
+        "min_cell": disclosure.min_cell(),
+        "indicators": disclosure.cells_json(table),
+    }
 
 
 @router.get(
@@ -97,11 +103,26 @@ def indicators(request: HttpRequest):
     response={200: dict[str, Any], 422: Violations, **READ_ERRORS},
 )
 def results(request: HttpRequest, kind: str, pk: int, min_share: int | None = None):
-    """Resultat med nämnare: alla deltagare, eller de som deltagit minst min_share % av perioden."""
-    project = access_project(current_user(request), KINDS.get(kind, ""), pk)
+    """Resultat med nämnare: alla deltagare, eller de som deltagit minst min_share % av perioden.
+
+    Projektets personal får exakta tal (och visningen loggas). Alla andra får nämnaren 50 % och
+    tal under 5, och tal som skulle avslöja dem, som `{"value": null, "suppressed": true}`."""
+    user = current_user(request)
+    project = access_project(user, KINDS.get(kind, ""), pk)
     if min_share is not None and not 1 <= min_share <= 100:
         raise Unprocessable([violation("Ange en andel mellan 1 och 100.", field="min_share")])
-    return project_results(project, min_share)
+    staff = bool(is_staff(user, project))
+    if not staff and min_share not in (None, disclosure.STANDARD_MIN_SHARE):
+        raise Unprocessable(
+            [
+                violation(
+                    "Bara projektets personal kan välja en annan andel än 50 %.", field="min_share"
+                )
+            ]
+        )
+    figures = disclosure.for_user(project, user, min_share=min_share)
+    table = figures.all if min_share is None else figures.chosen
+    return disclosure.results_json(table, exact=figures.exact)
 
 
 @router.get(
@@ -113,7 +134,7 @@ def story(request: HttpRequest, kind: str, pk: int):
     record = (
         access_need(user, pk) if kind == "needs" else access_project(user, KINDS.get(kind, ""), pk)
     )
-    return [e.as_dict() for e in timeline(record)]
+    return [e.as_dict() for e in timeline(record, lambda t: disclosure.for_user(t, user))]
 
 
 @router.get(

@@ -43,6 +43,7 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", _("Registerutdrag")
     ERASE = "erase", _("Radering")
     CREATE = "create", _("Registrering")
+    FIGURES = "figures", _("Visade projektets exakta deltagartal")
 
 
 # Sensitive (†: GDPR art. 9) output indicators, answered yes/no/"vill inte uppge".

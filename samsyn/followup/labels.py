@@ -37,3 +37,53 @@ REASONS = {
     **dict(LeftRoutineReason.choices),
     "unspecified": _("Skäl saknas"),
 }
+TRACKS = {
+    "track_e": _("Spår E: ESF+-projektidéer"),
+    "track_f": _("Spår F: Finsam-insatser"),
+}
+GENDERS = {
+    "woman": _("Kvinnor"),
+    "man": _("Män"),
+    "non_binary": _("Icke-binära"),
+    "total": _("Totalt"),
+}
+# The EU common indicators (regulation (EU) 2021/1057, Annex I) as the table names them.
+INDICATORS = {
+    "total": _("Deltagare totalt"),
+    "unemployed": _("Arbetslösa (även långtidsarbetslösa)"),
+    "long_term_unemployed": _("Långtidsarbetslösa"),
+    "inactive": _("Utanför arbetskraften"),
+    "employed": _("Förvärvsarbetande (även egenföretagare)"),
+    "under_18": _("Under 18 år"),
+    "age_18_29": _("18–29 år"),
+    "age_55_plus": _("55 år eller äldre"),
+    "isced_0_2": _("Högst grundskola (ISCED 0–2)"),
+    "isced_3_4": _("Gymnasium eller eftergymnasial utbildning (ISCED 3–4)"),
+    "isced_5_8": _("Högskola (ISCED 5–8)"),
+    "disability": _("Funktionsnedsättning"),
+    "disability_declined": _("Funktionsnedsättning: vill inte uppge"),
+    "third_country_national": _("Medborgare i tredjeland"),
+    "third_country_national_declined": _("Medborgare i tredjeland: vill inte uppge"),
+    "foreign_background": _("Utländsk bakgrund"),
+    "foreign_background_declined": _("Utländsk bakgrund: vill inte uppge"),
+    "minority": _("Minoritet (även marginaliserade grupper, t.ex. romer)"),
+    "minority_declined": _("Minoritet: vill inte uppge"),
+    "homeless_or_housing_exclusion": _("Hemlösa eller utestängda från bostadsmarknaden"),
+    "homeless_or_housing_exclusion_declined": _("Hemlöshet: vill inte uppge"),
+    "rural_area": _("Bor på landsbygden"),
+    "rural_area_declined": _("Landsbygd: vill inte uppge"),
+    "employed_on_leaving": _("I arbete vid avslut (även eget företag)"),
+    "employed_in_target_sector": _("I arbete inom projektets bransch vid avslut"),
+    "job_searching_on_leaving": _("Arbetssökande vid avslut"),
+    "in_education_or_training_on_leaving": _("I utbildning vid avslut"),
+    "qualification_on_leaving": _("Fått en kvalifikation vid avslut"),
+    "employed_6_months_after": _("I arbete sex månader efter avslut"),
+    "improved_labour_market_situation_6_months_after": _(
+        "Bättre ställning på arbetsmarknaden sex månader efter avslut"
+    ),
+}
+
+
+def indicator(key: str) -> str:
+    """Never a code name: an indicator the table does not know yet still reads as words."""
+    return str(INDICATORS.get(key) or key.replace("_", " ").capitalize())

@@ -137,10 +137,17 @@ class Participant(models.Model):
 
 
 class PersonalDataAccess(models.Model):
-    """One row per view, export or erasure of a participant's personal data."""
+    """One row per view, export or erasure of a participant's personal data, and per view of a
+    project's exact participant figures by its staff (then with the project, no participant)."""
 
     participant = models.ForeignKey(
-        Participant, on_delete=models.PROTECT, related_name="access_log"
+        Participant, on_delete=models.PROTECT, related_name="access_log", null=True, blank=True
+    )
+    idea = models.ForeignKey(
+        Idea, on_delete=models.PROTECT, null=True, blank=True, related_name="figure_access_log"
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, null=True, blank=True, related_name="figure_access_log"
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
@@ -152,4 +159,5 @@ class PersonalDataAccess(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.get_action_display()} {self.participant_id} {self.at:%Y-%m-%d}"
+        about = self.participant_id or self.idea_id or self.measure_id
+        return f"{self.user} {self.get_action_display()} {about} {self.at:%Y-%m-%d}"

@@ -192,6 +192,13 @@ def reveal_personnummer(participant: Participant, *, by: User) -> str:
     return formatted(crypto.decrypt(participant.pnr_encrypted))
 
 
+def log_exact_figures(project: Idea | Measure, *, by: User) -> None:
+    """Staff saw the project's exact participant figures (results, timeline): logged like a
+    personnummer view. Anyone else only ever gets disclosure-controlled figures."""
+    _require_staff(by, project)
+    PersonalDataAccess.objects.create(user=by, action=AccessAction.FIGURES, **project_key(project))
+
+
 def export_participant(participant: Participant, *, by: User) -> dict[str, Any]:
     """Registerutdrag (GDPR art. 15): everything Samsyn holds about the person."""
     _require_staff(by, participant.project)

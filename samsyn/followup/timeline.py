@@ -6,12 +6,14 @@ Participants appear only as counts per month (joined, left), never as people.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from django.db.models import Count, Min
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from samsyn.followup.disclosure import SMALL, Cell, ProjectFigures, project_figures
 from samsyn.followup.models import Participant
 from samsyn.pipeline.models import Idea, Measure, Need
 
@@ -44,10 +46,11 @@ def _steps(record: Idea | Measure, label: str) -> list[Event]:
     return events
 
 
-def _participants(record: Idea | Measure, label: str) -> list[Event]:
+def participant_months(record: Idea | Measure) -> tuple[dict[dt.date, int], dict[dt.date, int]]:
+    """Participants who started and who left, per month, keyed by the first such day."""
     key = {"idea": record} if isinstance(record, Idea) else {"measure": record}
-    events = []
-    for field, verb in (("started_on", "började"), ("ended_on", "slutade")):
+    months = []
+    for field in ("started_on", "ended_on"):
         rows = (
             Participant.objects.filter(**key, **{f"{field}__isnull": False})
             .annotate(month=TruncMonth(field))
@@ -55,24 +58,35 @@ def _participants(record: Idea | Measure, label: str) -> list[Event]:
             .annotate(n=Count("pk"), first=Min(field))
             .order_by("month")
         )
-        for row in rows:
-            # Counts per month, placed at the first such day of the month.
+        months.append({row["first"]: row["n"] for row in rows})
+    return months[0], months[1]
+
+
+def _count_title(cell: Cell, verb: str) -> str:
+    if not cell.suppressed:
+        return f"{cell} deltagare {verb}"
+    if cell.reason == SMALL:
+        return f"{str(cell).capitalize()} deltagare {verb}"
+    return f"Deltagare {verb} (antalet visas inte, för att skydda enskilda)"
+
+
+def _participants(record: Idea | Measure, label: str, figures: ProjectFigures) -> list[Event]:
+    events = []
+    for cells, verb in ((figures.started, "började"), (figures.ended, "slutade")):
+        # Counts per month, placed at the first such day of the month.
+        for on, cell in cells.items():
+            if cell.suppressed and not figures.exact:
+                continue  # see disclosure._hide_small_remainder
             events.append(
-                Event(
-                    row["first"],
-                    "participants",
-                    f"{row['n']} deltagare {verb}",
-                    record=f"{label}: {record}",
-                )
+                Event(on, "participants", _count_title(cell, verb), record=f"{label}: {record}")
             )
     return events
 
 
-def _results(record: Idea | Measure, label: str) -> list[Event]:
-    from samsyn.followup.results import project_results
-
-    results = project_results(record)
-    if not results["participants_total"] or not results["period"]:
+def _results(record: Idea | Measure, label: str, figures: ProjectFigures) -> list[Event]:
+    results = figures.all
+    total = results["participants_total"]
+    if not results["period"] or total.value == 0:
         return []
     employed = results["results"]["employed_on_leaving"]
     return [
@@ -85,6 +99,13 @@ def _results(record: Idea | Measure, label: str) -> list[Event]:
             record=f"{label}: {record}",
         )
     ]
+
+
+def _exact(track: Idea | Measure) -> ProjectFigures:
+    from samsyn.followup.results import project_results
+
+    started, ended = participant_months(track)
+    return project_figures(project_results(track), None, started, ended, exact=True)
 
 
 def _applications(record: Idea) -> list[Event]:
@@ -134,7 +155,12 @@ def label_of(record) -> str:
     return "Projektidé" if isinstance(record, Idea) else "Insats"
 
 
-def timeline(record: Need | Idea | Measure) -> list[Event]:
+def timeline(
+    record: Need | Idea | Measure,
+    figures: Callable[[Idea | Measure], ProjectFigures] = _exact,
+) -> list[Event]:
+    """`figures` gives each project's participant figures: exact by default (domain use);
+    pages and API pass `disclosure.for_user`, which protects them outside project staff."""
     if isinstance(record, Need):
         need = record
         tracks = [("Projektidé", i) for i in need.ideas.all()] + [
@@ -148,8 +174,9 @@ def timeline(record: Need | Idea | Measure) -> list[Event]:
     events += _meetings([(f"Behov: {need}", need)] + [(f"{lb}: {t}", t) for lb, t in tracks])
     for label, track in tracks:
         events += _steps(track, label)
-        events += _participants(track, label)
-        events += _results(track, label)
+        counts = figures(track)
+        events += _participants(track, label, counts)
+        events += _results(track, label, counts)
         if isinstance(track, Idea):
             events += _applications(track)
     # On one day the meeting comes before the steps it decided.

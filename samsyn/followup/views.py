@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from samsyn.exports import table_response
-from samsyn.followup import exports, labels, services
+from samsyn.followup import disclosure, exports, labels, services
 from samsyn.followup.access import (
     access_participant,
     access_project,
@@ -37,10 +37,10 @@ from samsyn.followup.report import (
     followup_report,
     rollup,
 )
-from samsyn.followup.results import indicator_report, project_results
 from samsyn.followup.timeline import timeline
 from samsyn.parties.models import Forbund
 from samsyn.pipeline.access import access_need
+from samsyn.pipeline.steps import IdeaStep, MeasureStep
 from samsyn.privacy import personal_data
 
 PAGE_SIZE = 25
@@ -96,12 +96,14 @@ def report(request: HttpRequest) -> HttpResponse:
     if params is not None:
         data = followup_report(params)
         trend = rollup(params.forbund, by_region=False)
-        participants = Participant.objects.of_forbund(params.forbund)
+        years, indicators = disclosure.followup_indicators(params.forbund, params.period)
         context.update(
             report=data,
             trend=trend,
             charts=_charts(data, trend),
-            indicators=indicator_report(participants.filter(params.period.q("started_on"))),
+            indicator_rows=[(k, labels.indicator(k), g) for k, g in indicators.items()],
+            indicator_period=years,
+            min_cell=disclosure.min_cell(),
             rollup_figures=ROLLUP_FIGURES,
             labels=labels,
         )
@@ -114,13 +116,24 @@ def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if params is None:
         raise Http404("Ogiltigt filter.")
     data = followup_report(params)
+    years, indicators = disclosure.followup_indicators(params.forbund, params.period)
+    rows = exports.report_rows(data) + exports.indicator_rows(indicators)
+    preamble = exports.preamble(data, years)
     if fmt == "pdf":
         html = render_to_string(
-            "followup/report_pdf.html", {"report": data, "rows": exports.report_rows(data)}
+            "followup/report_pdf.html",
+            {
+                "report": data,
+                "rows": rows,
+                "preamble": preamble,
+                "header": exports.HEADER,
+                "min_cell": disclosure.min_cell(),
+            },
         )
         return exports.pdf_response("uppfoljning", html)
-    header = ["spår", "mått", "nyckel", "antal"]
-    return table_response(fmt, "uppfoljning", header, exports.report_rows(data))
+    return table_response(
+        fmt, "uppfoljning", exports.HEADER, rows, preamble=preamble, number_format="#,##0"
+    )
 
 
 def _figure_records(request: HttpRequest):
@@ -162,11 +175,23 @@ def figure_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def figure_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _figure, _kind, records = _figure_records(request)
-    rows = records.order_by("-pk").values_list(
-        "pk", "title", "need__forbund__organisation__name", "step"
-    )
-    return table_response(fmt, "ideer", ["id", "namn", "förbund", "steg"], rows)
+    figure, kind, records = _figure_records(request)
+    steps = dict((IdeaStep if kind == "idea" else MeasureStep).choices)
+    rows = [
+        (pk, title, forbund, str(steps.get(step, step)))
+        for pk, title, forbund, step in records.order_by("-pk").values_list(
+            "pk", "title", "need__forbund__organisation__name", "step"
+        )
+    ]
+    _filterset, params = _params(request)
+    names = ", ".join(params.forbund.values_list("organisation__name", flat=True)) or "–"
+    preamble = [
+        [str(labels.FIGURES.get(figure, figure))],
+        ["Förbund", names],
+        ["Period", exports.period_text(params.period)],
+        [],
+    ]
+    return table_response(fmt, "ideer", ["Id", "Namn", "Förbund", "Steg"], rows, preamble=preamble)
 
 
 def national(request: HttpRequest) -> HttpResponse:
@@ -449,15 +474,18 @@ def results(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     project = access_project(request.user, kind, pk)
     raw = request.GET.get("min_share", "50")
     min_share = int(raw) if raw.isdigit() and 1 <= int(raw) <= 100 else 50
+    figures = disclosure.for_user(project, request.user, min_share=min_share)
     return render(
         request,
         "followup/results.html",
         {
             "project": project,
             "kind": kind,
-            "min_share": min_share,
-            "all": project_results(project),
-            "chosen": project_results(project, min_share),
+            "min_share": min_share if figures.exact else disclosure.STANDARD_MIN_SHARE,
+            "exact": figures.exact,
+            "min_cell": disclosure.min_cell(),
+            "all": figures.all,
+            "chosen": figures.chosen,
         },
     )
 
@@ -470,5 +498,9 @@ def story(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return render(
         request,
         "followup/timeline.html",
-        {"record": record, "kind": kind, "events": timeline(record)},
+        {
+            "record": record,
+            "kind": kind,
+            "events": timeline(record, lambda track: disclosure.for_user(track, request.user)),
+        },
     )

@@ -81,11 +81,23 @@ def test_participants_results_and_timeline(as_user, running_idea, bob, erik, mal
     assert rows[0]["code"] == "D-0001" and "personnummer" not in rows[0]
     assert as_user(erik).get(f"{base}/participants").status_code == 403
     assert as_user(mallory).get(f"{base}/participants").status_code == 404
+    # erik is a reader, not project staff: one participant is below the threshold (these
+    # asserted the exact 1 and 100 % before disclosure control, issue 13).
     results = as_user(erik).get(f"{base}/results", min_share=50).json()
-    assert results["denominator"]["count"] == 1
-    assert results["results"]["employed_on_leaving"]["percent"] == 100.0
+    small = {"value": None, "suppressed": True, "reason": "small"}
+    assert results["denominator"]["count"] == small
+    assert results["results"]["employed_on_leaving"]["percent"] is None
+    assert results["disclosure"] == {"exact": False, "min_cell": 5}
+    exact = as_user(bob).get(f"{base}/results", min_share=50).json()
+    assert exact["denominator"]["count"] == {"value": 1, "suppressed": False}
+    assert exact["results"]["employed_on_leaving"]["percent"] == 100.0
     timeline = as_user(erik).get(f"{base}/timeline").json()
     assert [e["kind"] for e in timeline][:2] == ["need", "step"]
     assert as_user(mallory).get(f"{base}/timeline").status_code == 404
-    indicators = as_user(erik).get("followup/indicators").json()
-    assert indicators["long_term_unemployed"] == {"woman": 1, "man": 0, "non_binary": 0, "total": 1}
+    indicators = as_user(erik).get("followup/indicators").json()["indicators"]
+    assert indicators["long_term_unemployed"] == {
+        "woman": small,
+        "man": small,
+        "non_binary": small,
+        "total": small,
+    }

@@ -46,7 +46,9 @@ def test_report_exports(client, alice, scene, fmt):
     response = client.get(f"/uppfoljning/rapport.{fmt}")
     assert response.status_code == 200
     if fmt == "csv":
-        assert "track_e;ideas_led_to_application;;1" in response.content.decode("utf-8-sig")
+        # Swedish labels, not code names (issue 14); was "track_e;ideas_led_to_application;;1".
+        text = response.content.decode("utf-8-sig")
+        assert "Spår E: ESF+-projektidéer;Idéer som ledde till en ansökan;;1" in text
     if fmt == "pdf":
         assert response.content.startswith(b"%PDF")
 
@@ -101,13 +103,24 @@ def test_results_and_timeline_pages(client, running_idea, bob, alice):
     services.register_participant(
         running_idea, by=bob, personnummer="19811218-9876", **participant_data()
     )
+    # The kansli is not project staff: one participant is "färre än 5" (was "Nämnare: 1" and
+    # "1 deltagare började" before disclosure control, issue 13).
     log_in(client, alice)
     results = client.get(f"/projektideer/{running_idea.pk}/resultat/", {"min_share": 50})
-    assert "Nämnare: 1" in results.content.decode()
+    assert "Nämnare: färre än 5" in results.content.decode()
+    assert "Nämnare: 1 " not in results.content.decode()
     story = client.get(f"/projektideer/{running_idea.pk}/tidslinje/").content.decode()
-    assert "1 deltagare började" in story
+    assert "deltagare började" not in story  # a month with fewer than 5 is left out
     assert "19811218" not in story
     assert client.get(f"/behov/{running_idea.need.pk}/tidslinje/").status_code == 200
+    # The project's staff see the exact figures.
+    log_in(client, bob)
+    results = client.get(f"/projektideer/{running_idea.pk}/resultat/", {"min_share": 50})
+    assert "Nämnare: 1 " in results.content.decode()
+    assert (
+        "1 deltagare började"
+        in client.get(f"/projektideer/{running_idea.pk}/tidslinje/").content.decode()
+    )
 
 
 def test_report_form_offers_only_the_users_own_forbund(client, alice, alv_och_kust):
@@ -117,3 +130,40 @@ def test_report_form_offers_only_the_users_own_forbund(client, alice, alv_och_ku
     page = client.get(reverse("followup")).content.decode()
     assert "Sjuhärads samordningsförbund" in page
     assert "Älv och Kust" not in page
+
+
+SNAKE = r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b"
+
+
+@pytest.mark.parametrize("path", ["/uppfoljning/rapport", "/uppfoljning/ideer"])
+def test_followup_exports_speak_swedish_and_say_what_they_cover(client, alice, sjuharad, path):
+    """Issue 14: no code name in the follow-up csv, xlsx and PDF (was `track_e |
+    owners_by_kind | af | 1`); each names the förbund and the period; counts are numbers with
+    a thousands format in xlsx."""
+    import io
+    import re
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from samsyn.parties.models import Organisation
+
+    af = Organisation.objects.get(kind="af")
+    idea(need(sjuharad, "2025-03-01"), alice, ("submitted", "2025-05-10"), owner=af)
+    idea(need(sjuharad, "2025-03-02"), alice, ("stopped", "2025-04-01"), stop_reason="")
+    idea(need(sjuharad, "2025-03-03"), alice, ("left_routine", "2025-04-02"))
+    log_in(client, alice)
+    period = {"from": "2025-01-01", "to": "2025-12-31", "figure": "ideas_led_to_application"}
+    texts = [client.get(f"{path}.csv", period).content.decode("utf-8-sig")]
+    book = load_workbook(io.BytesIO(client.get(f"{path}.xlsx", period).content))
+    cells = [c for row in book.active.iter_rows() for c in row if c.value is not None]
+    texts.append("\n".join(str(c.value) for c in cells))
+    if path.endswith("rapport"):
+        pdf = client.get(f"{path}.pdf", period).content
+        texts.append("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+        numbers = [c for c in cells if isinstance(c.value, int)]
+        assert numbers and all(c.number_format == "#,##0" for c in numbers)
+    for text in texts:
+        assert not re.search(SNAKE, text), re.search(SNAKE, text)
+        assert "Sjuhärads samordningsförbund" in text
+        assert "2025-01-01 – 2025-12-31" in text

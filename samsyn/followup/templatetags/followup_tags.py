@@ -14,3 +14,14 @@ def get(mapping, key):
 @register.filter
 def split(value: str):
     return value.split()
+
+
+@register.filter
+def tal(value):
+    """A whole number as Swedes read it (1 900 000, narrow no-break space); anything else, such
+    as a suppressed participant figure ("färre än 5"), as its own text."""
+    from samsyn.followup.disclosure import number
+
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value)
+    return "" if value is None else str(value)
