@@ -381,8 +381,6 @@ STANDARD_MIN_SHARE = 50  # "most of the project period", the denominator anyone 
 def followup_indicators(forbund, period: Period) -> tuple[Period, dict[str, dict[str, Cell]]]:
     """The EU indicator table of the follow-up (förbund level, so never exact for anyone):
     participants who started in the whole calendar years the period touches."""
-    from django.db.models.functions import ExtractYear
-
     from samsyn.followup.models import Participant
     from samsyn.followup.results import indicator_report
 
@@ -392,24 +390,46 @@ def followup_indicators(forbund, period: Period) -> tuple[Period, dict[str, dict
     # The table sums fixed units, one förbund and one calendar year each, and shows a cell only
     # where every unit shows it: otherwise two selections (2025–2026 and 2025, or two förbund
     # and one) would tell, by difference, what the other unit hides.
-    units = [
-        (pk, year)
-        for pk in forbund.values_list("pk", flat=True)
-        for year in Participant.objects.of_forbund([pk])
-        .filter(years.q("started_on"))
-        .annotate(y=ExtractYear("started_on"))
-        .values_list("y", flat=True)
-        .order_by()
-        .distinct()
-    ]
+    units = unit_reports(participants)
     if len(units) <= 1:
         return years, protect_indicators(exact)
     hidden = set()
-    for pk, year in units:
-        unit = Participant.objects.of_forbund([pk]).filter(started_on__year=year)
-        table = protect_indicators(indicator_report(unit))
+    for report in units.values():
+        table = protect_indicators(report)
         hidden |= {(row, g) for row, by in table.items() for g, c in by.items() if c.suppressed}
     return years, protect_indicators(exact, hidden)
+
+
+def unit_reports(participants) -> dict[tuple[int, int], dict[str, dict[str, int]]]:
+    """`indicator_report` per (förbund, calendar year of start), in one grouped query."""
+    from django.db.models import Count
+    from django.db.models.functions import Coalesce, ExtractYear
+
+    from samsyn.followup.results import OUTPUT_INDICATORS
+
+    rows = (
+        participants.annotate(
+            unit_forbund=Coalesce("idea__need__forbund", "measure__need__forbund"),
+            unit_year=ExtractYear("started_on"),
+        )
+        .values("unit_forbund", "unit_year", "gender")
+        .annotate(
+            n_total=Count("pk"),
+            **{f"n_{k}": Count("pk", filter=q) for k, q in OUTPUT_INDICATORS.items()},
+        )
+        .order_by()
+    )
+    keys = ["total", *OUTPUT_INDICATORS]
+    units: dict = {}
+    for row in rows:
+        report = units.setdefault(
+            (row["unit_forbund"], row["unit_year"]),
+            {k: dict.fromkeys([*GENDERS, "total"], 0) for k in keys},
+        )
+        for k in keys:
+            report[k][row["gender"]] = row[f"n_{k}"]
+            report[k]["total"] += row[f"n_{k}"]
+    return units
 
 
 def for_user(project, user, *, min_share: int | None = STANDARD_MIN_SHARE) -> ProjectFigures:

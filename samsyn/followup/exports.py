@@ -24,6 +24,8 @@ def pdf_response(name: str, html: str) -> HttpResponse:
 
 
 def period_text(period: Period) -> str:
+    if not period.start and not period.end:
+        return "hela tiden"
     start = f"{period.start:%Y-%m-%d}" if period.start else "början"
     end = f"{period.end:%Y-%m-%d}" if period.end else "i dag"
     return f"{start} – {end}"
@@ -37,7 +39,12 @@ def preamble(report: dict, participant_period: Period) -> list[list[str]]:
         ["Uppföljning av beredningsstrukturen"],
         ["Förbund", names],
         ["Period", period_text(period)],
-        ["Deltagare som började", period_text(participant_period) + " (hela kalenderår)"],
+        [
+            "Deltagare som började",
+            period_text(participant_period) + " (hela kalenderår)"
+            if participant_period.start or participant_period.end
+            else "alla deltagare",
+        ],
         [],
     ]
 

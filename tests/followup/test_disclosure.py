@@ -523,3 +523,25 @@ def test_disclosure_control_two_selections_tell_nothing_by_difference(client, ru
         if kind == VISIBLE and first[cell][0] == VISIBLE:
             assert value - first[cell][1] >= K, cell
             assert second[cell] == (VISIBLE, value - first[cell][1])
+
+
+def test_disclosure_control_two_forbund_minus_one_tells_nothing(
+    client, running_idea, erik, alv_och_kust, mallory
+):
+    """A reader of two förbund: both minus one is the other, which hides its small cells."""
+    from samsyn.parties.models import ForbundRole
+    from tests.followup.scene import running_project
+
+    ForbundRole.objects.create(user=erik, forbund=alv_och_kust, role="reader")
+    other = running_project(alv_och_kust, mallory, mallory)
+    add(running_idea, *(person(f"2025-0{m}-01", gender="man") for m in range(1, 9)))
+    add(other, *(person(f"2025-0{m}-02", gender="man") for m in range(1, 4)))
+    add(other, *(person(f"2025-0{m}-03") for m in range(1, 9)))
+    token = issue_api_token(erik)
+    both = api_indicators(client, token, forbund=[running_idea.need.forbund_id, alv_och_kust.pk])
+    one = api_indicators(client, token, forbund=running_idea.need.forbund_id)[1]
+    alone = api_indicators(client, token, forbund=alv_och_kust.pk)[1]
+    assert alone[("total", "man")] == (SMALL, None)  # 3 men in Älv och Kust
+    for cell, (kind, value) in both[1].items():
+        if kind == VISIBLE and one[cell][0] == VISIBLE:
+            assert alone[cell] == (VISIBLE, value - one[cell][1]), cell
