@@ -49,8 +49,8 @@ USERS = int(os.environ.get("LOADTEST_USERS", "50"))
 CORES = os.cpu_count() or 1
 WORKERS = int(os.environ.get("LOADTEST_WORKERS", str(2 * CORES + 1)))
 THREADS = int(os.environ.get("LOADTEST_THREADS", "2"))
-# 0 (a new connection per request) is what the README's production example runs.
-CONN_MAX_AGE = int(os.environ.get("LOADTEST_CONN_MAX_AGE", "0"))
+# 60 s with health checks: the production default (README, Drift).
+CONN_MAX_AGE = int(os.environ.get("LOADTEST_CONN_MAX_AGE", "60"))
 REUSE = os.environ.get("LOADTEST_REUSE_DATA", "").lower() in ("1", "true", "yes")
 PASSWORD = "lasttest-losenord-2026"
 
