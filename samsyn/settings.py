@@ -154,6 +154,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # A local-memory cache is per process: sessions stay in the database alone.
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Follow-up figures are kept in the cache only when every process shares it: a write in one
+# worker must be seen by the next report in any other (samsyn/followup/report_cache.py).
+SAMSYN_REPORT_CACHE = env_bool("SAMSYN_REPORT_CACHE", bool(CACHE_URL))
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -25,7 +25,7 @@ from samsyn.followup.report import (
     followup_report,
     rollup,
 )
-from samsyn.followup.results import indicator_report, project_results
+from samsyn.followup.results import forbund_indicator_report, project_results
 from samsyn.followup.timeline import timeline
 from samsyn.parties.models import Forbund
 from samsyn.pipeline.access import access_need
@@ -85,10 +85,7 @@ def national(request: HttpRequest):
 def indicators(request: HttpRequest):
     """EU:s gemensamma indikatorer per kön, för deltagare som började i perioden."""
     params = _params(request)
-    participants = Participant.objects.of_forbund(params.forbund).filter(
-        params.period.q("started_on")
-    )
-    return indicator_report(participants)
+    return forbund_indicator_report(params.forbund, params.period)
 
 
 @router.get(

@@ -37,7 +37,7 @@ from samsyn.followup.report import (
     followup_report,
     rollup,
 )
-from samsyn.followup.results import indicator_report, project_results
+from samsyn.followup.results import forbund_indicator_report, project_results
 from samsyn.followup.timeline import timeline
 from samsyn.parties.models import Forbund, User
 from samsyn.pipeline.access import access_need
@@ -95,12 +95,11 @@ def report(request: HttpRequest) -> HttpResponse:
     if params is not None:
         data = followup_report(params)
         trend = rollup(params.forbund, by_region=False)
-        participants = Participant.objects.of_forbund(params.forbund)
         context.update(
             report=data,
             trend=trend,
             charts=_charts(data, trend),
-            indicators=indicator_report(participants.filter(params.period.q("started_on"))),
+            indicators=forbund_indicator_report(params.forbund, params.period),
             rollup_figures=ROLLUP_FIGURES,
             labels=labels,
         )
