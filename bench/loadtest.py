@@ -38,6 +38,7 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 from dataset import Sizes, build
+from mix import MIX
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
@@ -53,29 +54,6 @@ THREADS = int(os.environ.get("LOADTEST_THREADS", "2"))
 CONN_MAX_AGE = int(os.environ.get("LOADTEST_CONN_MAX_AGE", "60"))
 REUSE = os.environ.get("LOADTEST_REUSE_DATA", "").lower() in ("1", "true", "yes")
 PASSWORD = "lasttest-losenord-2026"
-
-# The weighted mix: the main pages and API reads; {forbund}, {idea}, {measure} are ids the
-# account may see.
-MIX = [
-    ("/", 10),
-    ("/forbund/{forbund}/behov/", 8),
-    ("/projektideer/", 6),
-    ("/projektideer/?step=running&step=completed&owner_kind=kommun", 4),
-    ("/projektideer/{idea}/", 8),
-    ("/forbund/{forbund}/?track=F", 4),
-    ("/insatser/{measure}/", 4),
-    ("/uppfoljning/", 4),
-    ("/utlysningar/", 3),
-    ("/moten/", 3),
-    ("/api/v1/ideas?step=running", 6),
-    ("/api/v1/ideas/{idea}", 4),
-    ("/api/v1/needs", 4),
-    ("/api/v1/measures", 3),
-    ("/api/v1/followup", 3),
-    ("/api/v1/followup/indicators", 2),
-    ("/api/v1/followup/national", 1),
-    ("/api/v1/meetings", 2),
-]
 
 # (user name, role, which of the first förbund (by id) it has that role in)
 ACCOUNTS = [
