@@ -43,7 +43,8 @@ from tests.factories import IdeaFactory, NeedFactory
 
 pytestmark = [
     pytest.mark.scaleout,
-    pytest.mark.django_db(transaction=True),
+    # Real commits seen by other processes; the migrated reference data comes back afterwards.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
         reason="two machines share PostgreSQL, not a SQLite file (run with DATABASE_URL=postgres://…)",
