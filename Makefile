@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := SAMSYN_DEBUG=true $(BIN)/python manage.py
 
-.PHONY: install run test test-python lint bench loadtest clean
+.PHONY: install run test test-python lint bench loadtest scaleout clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ bench: install
 
 loadtest: install
 	$(BIN)/python bench/loadtest.py
+
+# Two app nodes and two task workers on one PostgreSQL and one Redis (deploy/compose.yaml).
+SCALEOUT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+scaleout: install
+	DATABASE_URL=$(SCALEOUT_DATABASE_URL) $(BIN)/python -m pytest -p no:xdist tests/scaleout
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

@@ -113,14 +113,34 @@ def server_cpu_seconds(master: int) -> float:
 # One user ---------------------------------------------------------------------------------------
 
 
+BUDGET_HEADER = "x-samsyn-budget"
+
+
+def parse_budget(value: str | None) -> tuple[float, float, int] | None:
+    """`py=1.2;pg=0.8;q=5` (bench/budget.py) → (1.2, 0.8, 5); None when absent or garbled."""
+    if not value:
+        return None
+    try:
+        parts = dict(item.split("=", 1) for item in value.split(";"))
+        return float(parts["py"]), float(parts["pg"]), int(parts["q"])
+    except (KeyError, ValueError):
+        return None
+
+
 @dataclass
 class Record:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     examples: list[str] = field(default_factory=list)
+    # (python ms, postgres ms, queries) per answered request, from the budget header
+    budgets: dict[str, list[tuple[float, float, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
-    def add(self, name: str, started: float, ok: bool, what: str = "") -> None:
+    def add(self, name: str, started: float, ok: bool, what: str = "", budget=None) -> None:
         self.latencies[name].append((time.monotonic() - started) * 1000)
+        if budget is not None:
+            self.budgets[name].append(budget)
         if not ok:
             self.errors[name] += 1
             if len(self.examples) < 5:
@@ -249,14 +269,101 @@ def _run_user(index, plan, client, barrier, phases, results) -> None:
                 headers = auth if name.startswith("/api/") else {}
             started = time.monotonic()
             try:
-                status, _, _ = client.request("GET", path, headers=headers)
+                status, answer, _ = client.request("GET", path, headers=headers)
             except Exception as exc:  # noqa: BLE001
                 record.add(name, started, False, f"{path}: {exc!r}")
                 client.close()
                 continue
-            record.add(name, started, status == 200, f"{path} gave {status}")
+            budget = parse_budget({k.lower(): v for k, v in answer.items()}.get(BUDGET_HEADER))
+            record.add(name, started, status == 200, f"{path} gave {status}", budget)
         barrier.wait()
     client.close()
+
+
+# The budget per URL ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Mean cost of one request of an endpoint: CPU split into Python and PostgreSQL (ms)."""
+
+    requests: int
+    python_ms: float  # Django's thread + this request's share of gunicorn outside Django
+    postgres_ms: float
+    queries: float
+    p50: float
+    p95: float
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.python_ms + self.postgres_ms
+
+
+def budgets(
+    records: list[Record], latencies: dict[str, list[float]], outside_ms: float
+) -> dict[str, Budget]:
+    """Per endpoint, from the budget headers; `outside_ms` is gunicorn's CPU per request that no
+    header sees (HTTP parsing, the worker loop), added evenly to every request."""
+    merged_budgets: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+    for r in records:
+        if r is not None:
+            for name, values in r.budgets.items():
+                merged_budgets[name].extend(values)
+    result = {}
+    for name, values in merged_budgets.items():
+        n = len(values)
+        ordered = sorted(latencies.get(name, []))
+        result[name] = Budget(
+            requests=n,
+            python_ms=sum(v[0] for v in values) / n + outside_ms,
+            postgres_ms=sum(v[1] for v in values) / n,
+            queries=sum(v[2] for v in values) / n,
+            p50=percentile(ordered, 50),
+            p95=percentile(ordered, 95),
+        )
+    return result
+
+
+def outside_django_ms(records: list[Record], gunicorn_cpu_s: float) -> float:
+    """gunicorn's CPU per request beyond what the budget headers report (never below 0)."""
+    values = [v for r in records if r is not None for vs in r.budgets.values() for v in vs]
+    if not values or math.isnan(gunicorn_cpu_s):
+        return 0.0
+    inside = sum(v[0] for v in values) / 1000
+    return max(gunicorn_cpu_s - inside, 0.0) / len(values) * 1000
+
+
+def comma(x: float) -> str:
+    """Swedish decimals: 3,4."""
+    return f"{x:.1f}".replace(".", ",")
+
+
+def budget_table(rows: dict[str, Budget], order: list[str], floor: Budget) -> tuple[str, str]:
+    """The per-URL budget against the floor, and the closing line naming the worst URL."""
+    names = [n for n in order if n in rows] + sorted(set(rows) - set(order))
+    width = max([len(n) for n in names] + [8])
+    lines = [
+        f"{'endpoint':<{width}} {'requests':>8} {'python':>7} {'pg':>7} {'cpu':>7} "
+        f"{'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'cpu/floor':>9} {'p95/floor':>9}"
+    ]
+    worst = ("", 0.0, 0.0, 0.0)
+    for name, b in [*((n, rows[n]) for n in names), ("floor", floor)]:
+        cpu_ratio = b.cpu_ms / floor.cpu_ms if floor.cpu_ms else math.nan
+        p95_ratio = b.p95 / floor.p95 if floor.p95 else math.nan
+        lines.append(
+            f"{name:<{width}} {b.requests:8d} {b.python_ms:7.1f} {b.postgres_ms:7.1f} "
+            f"{b.cpu_ms:7.1f} {b.queries:7.1f} {b.p50:8.1f} {b.p95:8.1f} "
+            f"{comma(cpu_ratio) + '×':>9} {comma(p95_ratio) + '×':>9}"
+        )
+        ratio = max(cpu_ratio, p95_ratio)
+        if name != "floor" and ratio > worst[1]:
+            worst = (name, ratio, cpu_ratio, p95_ratio)
+    name, ratio, cpu_ratio, p95_ratio = worst
+    closing = (
+        f"worst: {name} {comma(ratio)}× the floor "
+        f"(CPU per request {comma(cpu_ratio)}×, p95 {comma(p95_ratio)}×)"
+    )
+    return "\n".join(lines), closing
 
 
 # The run ----------------------------------------------------------------------------------------
@@ -337,11 +444,39 @@ def main(plan_path: str) -> int:
         f"(ratio {floor_total.per_second / mix_total.per_second:.1f}); p50 "
         f"{mix_total.p50:.1f} vs {floor_p50:.1f} ms (ratio {mix_total.p50 / floor_p50:.1f})"
     )
-    print("gunicorn CPU per request (PostgreSQL's own CPU not included):")
+    print("gunicorn CPU per request (PostgreSQL's: the budget above):")
     for phase, rows in (("login", login_rows), (MIX, mix_rows), (FLOOR, floor_rows)):
         n = max(sum(s.requests for _, s in rows), 1)
         each = cpu[phase] / n * 1000
         print(f"  {phase:14} {cpu[phase]:6.1f} s for {n:6d} requests = {each:6.1f} ms each")
+    mix_latencies = merged(results[MIX])[0]
+    floor_latencies = merged(results[FLOOR])[0]
+    mix_budgets = budgets(results[MIX], mix_latencies, outside_django_ms(results[MIX], cpu[MIX]))
+    floor_budget = budgets(
+        results[FLOOR], floor_latencies, outside_django_ms(results[FLOOR], cpu[FLOOR])
+    ).get(plan["floor"])
+    closing = "worst: – (no budget headers: is bench/budget.py in the server's middleware?)"
+    if floor_budget is not None:
+        text, closing = budget_table(mix_budgets, order, floor_budget)
+        print(
+            "\nbudget per request, ms of CPU (python: Django's thread plus its share of gunicorn "
+            "outside Django; pg: the PostgreSQL backend's CPU for the request), queries, "
+            "latency, and the ratio to the floor:"
+        )
+        print(text)
+        for phase, records, total in (
+            (MIX, results[MIX], mix_total),
+            (FLOOR, results[FLOOR], floor_total),
+        ):
+            pg = sum(v[1] for r in records if r for vs in r.budgets.values() for v in vs) / 1000
+            n = max(total.requests, 1)
+            print(
+                f"  {phase:14} PostgreSQL {pg:6.1f} s = {pg / n * 1000:6.1f} ms each; "
+                f"gunicorn + PostgreSQL {(cpu[phase] + pg) / n * 1000:6.1f} ms each"
+            )
+    if result_path := plan.get("result_path"):
+        with open(result_path, "w", encoding="utf-8") as f:
+            f.write(closing + "\n")
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(f"driver CPU time (client side, all phases): {usage.ru_utime + usage.ru_stime:.1f} s")
     failed = sum(s.errors for _, s in [*login_rows, *mix_rows, *floor_rows])
@@ -349,6 +484,7 @@ def main(plan_path: str) -> int:
         for example in merged(results[phase])[2][:5]:
             print(f"error ({phase}): {example}")
     print(f"errors: {failed}")
+    print(closing)
     return 1 if failed else 0
 
 

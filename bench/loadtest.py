@@ -9,12 +9,18 @@
    accounts with known passwords and API tokens (kansli, beredning and readers of a few förbund;
    none is project staff, so none needs a second factor).
    LOADTEST_REUSE_DATA=true keeps the database when it was built at the same scale.
+   LOADTEST_DB_NAME names another database (several people on one server).
 2. Collects the static files (manifest, as in production) and starts gunicorn (samsyn.wsgi,
    settings bench/loadtest_settings.py which only adds the floor URL /golv/) on a free
    127.0.0.1 port, with SAMSYN_DEBUG off and production settings except what plain http on
-   127.0.0.1 needs (no secure cookies, no https redirect, no HSTS).
+   127.0.0.1 needs (no secure cookies, no https redirect, no HSTS): persistent connections
+   (LOADTEST_CONN_MAX_AGE, 60) and the shared Redis cache (LOADTEST_CACHE_URL, with a key
+   prefix of its own; empty for local memory). bench/budget.py puts each request's cost in a
+   response header: CPU of the Django thread, CPU of its PostgreSQL backend, queries.
 3. Runs bench/load_driver.py as a second process: LOADTEST_USERS (50) users log in, loop over a
    weighted mix of pages and API calls for LOADTEST_SECONDS, then over the floor for as long.
+   It prints, per URL, CPU per request split into Python and PostgreSQL, queries, p50, p95 and
+   the ratios to the floor; the last line of the run names the worst URL and its ratio.
 4. Stops gunicorn (its whole process group) whatever happens.
 
 Exit status: the driver's, 1 when any request failed.
@@ -34,14 +40,16 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 from dataset import Sizes, build
+from mix import MIX
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
-DB_NAME = "samsyn_loadtest"
+DB_NAME = os.environ.get("LOADTEST_DB_NAME", "samsyn_loadtest")
 ADMIN_URL = os.environ.get("LOADTEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 SCALE = float(os.environ.get("LOADTEST_SCALE", "0.2"))
 SECONDS = float(os.environ.get("LOADTEST_SECONDS", "30"))
@@ -49,33 +57,12 @@ USERS = int(os.environ.get("LOADTEST_USERS", "50"))
 CORES = os.cpu_count() or 1
 WORKERS = int(os.environ.get("LOADTEST_WORKERS", str(2 * CORES + 1)))
 THREADS = int(os.environ.get("LOADTEST_THREADS", "2"))
-# 0 (a new connection per request) is what the README's production example runs.
-CONN_MAX_AGE = int(os.environ.get("LOADTEST_CONN_MAX_AGE", "0"))
+# 60 s with health checks: the production default (README, Drift).
+CONN_MAX_AGE = int(os.environ.get("LOADTEST_CONN_MAX_AGE", "60"))
 REUSE = os.environ.get("LOADTEST_REUSE_DATA", "").lower() in ("1", "true", "yes")
+# The shared cache, as production runs it (README, Drift); empty: each worker's own memory.
+CACHE_URL = os.environ.get("LOADTEST_CACHE_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "lasttest-losenord-2026"
-
-# The weighted mix: the main pages and API reads; {forbund}, {idea}, {measure} are ids the
-# account may see.
-MIX = [
-    ("/", 10),
-    ("/forbund/{forbund}/behov/", 8),
-    ("/projektideer/", 6),
-    ("/projektideer/?step=running&step=completed&owner_kind=kommun", 4),
-    ("/projektideer/{idea}/", 8),
-    ("/forbund/{forbund}/?track=F", 4),
-    ("/insatser/{measure}/", 4),
-    ("/uppfoljning/", 4),
-    ("/utlysningar/", 3),
-    ("/moten/", 3),
-    ("/api/v1/ideas?step=running", 6),
-    ("/api/v1/ideas/{idea}", 4),
-    ("/api/v1/needs", 4),
-    ("/api/v1/measures", 3),
-    ("/api/v1/followup", 3),
-    ("/api/v1/followup/indicators", 2),
-    ("/api/v1/followup/national", 1),
-    ("/api/v1/meetings", 2),
-]
 
 # (user name, role, which of the first förbund (by id) it has that role in)
 ACCOUNTS = [
@@ -107,7 +94,8 @@ def main() -> int:
     ]
     print(
         f"gunicorn: {WORKERS} workers × {THREADS} threads (gthread) on {CORES} cores, "
-        f"CONN_MAX_AGE={CONN_MAX_AGE}, port {port}\n  {shlex.join(command[1:])}",
+        f"CONN_MAX_AGE={CONN_MAX_AGE}, cache {CACHE_URL or 'local memory'}, port {port}\n"
+        f"  {shlex.join(command[1:])}",
         flush=True,
     )
     env = server_env(db_url)
@@ -119,7 +107,8 @@ def main() -> int:
     try:
         wait_until_up(server, f"http://127.0.0.1:{port}/halsa/", log)
         plan = workdir / "plan.json"
-        plan.write_text(json.dumps(make_plan(port, server.pid)), encoding="utf-8")
+        content = {**make_plan(port, server.pid), "result_path": str(workdir / "worst.txt")}
+        plan.write_text(json.dumps(content), encoding="utf-8")
         print(f"driver: a second process, {sys.executable} bench/load_driver.py {plan}\n")
         driver = [sys.executable, str(BENCH / "load_driver.py"), str(plan)]
         code = subprocess.run(driver, cwd=ROOT, check=False).returncode
@@ -130,6 +119,9 @@ def main() -> int:
         if errors.strip():
             print(f"\ngunicorn's error log ({log}), last lines:\n" + errors[-3000:])
     print(f"\nmake loadtest took {time.monotonic() - begun:.0f} s end to end")
+    worst = workdir / "worst.txt"
+    if worst.exists():
+        print(worst.read_text(encoding="utf-8").strip())
     return code
 
 
@@ -148,8 +140,11 @@ def prepare(sizes: Sizes) -> str:
             [DB_NAME],
         ).fetchone()
         if REUSE and row and row[0] == mark:
-            print(f"database {DB_NAME}: kept (built at the same scale)", flush=True)
+            print(f"database {DB_NAME}: kept (built at the same scale), migrated", flush=True)
             setup_django(db_url)
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0)
             return db_url
         conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {DB_NAME}")
@@ -270,6 +265,9 @@ def server_env(db_url: str) -> dict[str, str]:
         SAMSYN_PERSONAL_DATA_KEY=Fernet.generate_key().decode(),
         SAMSYN_ALLOWED_HOSTS="127.0.0.1",
         SAMSYN_DB_CONN_MAX_AGE=str(CONN_MAX_AGE),
+        SAMSYN_CACHE_URL=CACHE_URL,
+        # A prefix of its own: the Redis server may be shared.
+        SAMSYN_CACHE_PREFIX=f"samsyn-loadtest-{uuid.uuid4().hex[:8]}",
         SAMSYN_MANIFEST_STATIC="true",
         # Plain http on 127.0.0.1: cookies without Secure, no https redirect, no HSTS.
         SAMSYN_SECURE_COOKIES="false",

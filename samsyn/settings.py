@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # One read of the user's roles per request, however often a page asks can().
+    "samsyn.parties.middleware.permission_memo",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -89,12 +91,22 @@ TEMPLATES = [
 ]
 
 # SQLite is the embedded default; DATABASE_URL (postgres://…) selects PostgreSQL.
+# Persistent connections: a new PostgreSQL backend per request costs 4–5 ms of its CPU and
+# starts with cold caches (issue 15); the health check replaces a connection that has died.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("SAMSYN_DB_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("SAMSYN_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No parallel query for web requests: with 50 users every core is already busy, and the
+    # workers a gather starts cost more CPU than they save (README, Prestanda).
+    _parallel = env_int("SAMSYN_DB_PARALLEL_WORKERS", 0)
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c max_parallel_workers_per_gather={_parallel}"
+    )
 if env_str("SAMSYN_TEST_DB_NAME", ""):
     # Lets several test runs share one PostgreSQL server without clashing.
     DATABASES["default"]["TEST"] = {"NAME": env_str("SAMSYN_TEST_DB_NAME", "")}
@@ -118,6 +130,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Argon2id at OWASP's parameters (m = 19 MiB, t = 2, p = 1): about 25 ms a login instead of
+# PBKDF2's 270 ms, and harder to guess on GPUs. Older hashes are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "samsyn.accounts.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# The cache: local memory in one process (the embedded default); SAMSYN_CACHE_URL
+# (redis://host:6379/0) shares one Redis between every app node and worker.
+CACHE_URL = env_str("SAMSYN_CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("SAMSYN_CACHE_PREFIX", "samsyn"),
+        }
+    }
+    # Sessions are read from the shared cache and kept in the database, so a node that restarts
+    # loses none and logging out (or revoking) still ends them everywhere.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A local-memory cache is per process: sessions stay in the database alone.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Follow-up figures are kept in the cache only when every process shares it: a write in one
+# worker must be seen by the next report in any other (samsyn/followup/report_cache.py).
+SAMSYN_REPORT_CACHE = env_bool("SAMSYN_REPORT_CACHE", bool(CACHE_URL))
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -23,6 +23,14 @@ def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: ids repeat between tests on SQLite."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def sjuharad(db):
     return make_forbund("Sjuhärads samordningsförbund", ("1490", "1443"), "14")

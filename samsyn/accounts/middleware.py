@@ -1,5 +1,6 @@
 """Until the second factor is given, a user who needs one only reaches the pages that ask for it."""
 
+import functools
 from collections.abc import Callable
 
 from django.conf import settings
@@ -25,6 +26,16 @@ OPEN_URL_NAMES = (
 )
 
 
+@functools.cache
+def _open_paths(urlconf: str) -> frozenset[str]:
+    return frozenset(reverse(name, urlconf=urlconf) for name in OPEN_URL_NAMES)
+
+
+def open_paths() -> frozenset[str]:
+    """The pages a user reaches before the second factor (reversed once per URL conf)."""
+    return _open_paths(settings.ROOT_URLCONF)
+
+
 class SecondFactorMiddleware:
     """Runs after django_otp's OTPMiddleware, which tells whether the session is verified."""
 
@@ -37,12 +48,14 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def _must_verify(self, request: HttpRequest) -> bool:
-        if not request.user.is_authenticated:
-            return False
+        # The path first: it costs nothing, while request.user loads the session and the user
+        # (and an API call authenticates with its bearer token, never with the session).
         path = request.path_info
         if path.startswith((settings.STATIC_URL, *OPEN_PREFIXES)):
             return False
-        if path in {reverse(name) for name in OPEN_URL_NAMES}:
+        if path in open_paths():
+            return False
+        if not request.user.is_authenticated:
             return False
         # The verified check first: it costs a query only where a device is in the session.
         return not session_is_verified(request) and needs_second_factor(request.user)

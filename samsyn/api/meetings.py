@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 
 from samsyn.api.common import current_user, filter_or_422, get_visible, organisation_or_404
 from samsyn.api.pagination import Pages
-from samsyn.api.schemas import READ_ERRORS, WRITE_ERRORS, Input, Violations
+from samsyn.api.schemas import READ_ERRORS, WRITE_ERRORS, Input, Violations, choice_label
 from samsyn.calls.models import Application, Call
 from samsyn.meetings import services
 from samsyn.meetings.access import (
@@ -114,7 +114,7 @@ class MeetingOut(Schema):
 
     @staticmethod
     def resolve_kind_label(obj) -> str:
-        return obj.get_kind_display()
+        return choice_label(obj, "kind")
 
     @staticmethod
     def resolve_approved(obj) -> bool:

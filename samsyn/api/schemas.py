@@ -1,7 +1,10 @@
 """Request and response bodies. Keys are stable English; labels shown to people are Swedish."""
 
 import datetime as dt
+import functools
 
+from django.db.models import Choices, Model
+from django.utils import translation
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
@@ -12,6 +15,27 @@ from samsyn.pipeline.steps import (
     idea_next_steps,
     measure_next_steps,
 )
+
+
+@functools.cache
+def _label_table(source: type[Choices] | tuple[type[Model], str], language: str) -> dict:
+    if isinstance(source, tuple):
+        model, field = source
+        pairs = model._meta.get_field(field).flatchoices
+    else:
+        pairs = source.choices
+    return {value: str(label) for value, label in pairs}
+
+
+def choice_label(obj: Model, field: str, choices: type[Choices] | None = None) -> str:
+    """What get_FOO_display gives, from a table built once per language, not once per row."""
+    value = getattr(obj, field)
+    table = _label_table(choices or (type(obj), field), translation.get_language() or "")
+    return table.get(value, "" if value is None else str(value))
+
+
+def _step_choices(transition: Model) -> type[Choices]:
+    return IdeaStep if transition._meta.model_name == "ideatransition" else MeasureStep
 
 
 class Input(Schema):
@@ -80,7 +104,7 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def resolve_kind_label(obj) -> str:
-        return obj.get_kind_display()
+        return choice_label(obj, "kind")
 
 
 class ForbundOut(Schema):
@@ -127,8 +151,9 @@ class StepRef(Schema):
     step_label: str
 
 
-def _steps(steps: list[str], labels) -> list[dict]:
-    return [{"step": s, "step_label": str(labels(s).label)} for s in steps]
+def _steps(steps: list[str], labels: type[Choices]) -> list[dict]:
+    table = _label_table(labels, translation.get_language() or "")
+    return [{"step": s, "step_label": table[s]} for s in steps]
 
 
 class TransitionIn(Input):
@@ -157,15 +182,15 @@ class TransitionOut(Schema):
 
     @staticmethod
     def resolve_from_step_label(obj) -> str:
-        return str(obj.get_from_step_display())
+        return choice_label(obj, "from_step", _step_choices(obj))
 
     @staticmethod
     def resolve_to_step_label(obj) -> str:
-        return str(obj.get_to_step_display())
+        return choice_label(obj, "to_step", _step_choices(obj))
 
     @staticmethod
     def resolve_forum_label(obj) -> str:
-        return str(obj.get_forum_display())
+        return choice_label(obj, "forum")
 
 
 # Needs ---------------------------------------------------------------------------------------
@@ -258,7 +283,7 @@ class IdeaOut(Schema):
 
     @staticmethod
     def resolve_step_label(obj) -> str:
-        return str(obj.get_step_display())
+        return choice_label(obj, "step")
 
     @staticmethod
     def resolve_allowed_next_steps(obj) -> list[dict]:
@@ -270,11 +295,11 @@ class IdeaOut(Schema):
 
     @staticmethod
     def resolve_stop_reason_label(obj) -> str:
-        return str(obj.get_stop_reason_display()) if obj.stop_reason else ""
+        return choice_label(obj, "stop_reason") if obj.stop_reason else ""
 
     @staticmethod
     def resolve_left_routine_reason_label(obj) -> str:
-        return str(obj.get_left_routine_reason_display()) if obj.left_routine_reason else ""
+        return choice_label(obj, "left_routine_reason") if obj.left_routine_reason else ""
 
 
 class IdeaIn(Input):
@@ -353,7 +378,7 @@ class MeasureOut(Schema):
 
     @staticmethod
     def resolve_step_label(obj) -> str:
-        return str(obj.get_step_display())
+        return choice_label(obj, "step")
 
     @staticmethod
     def resolve_allowed_next_steps(obj) -> list[dict]:
@@ -365,7 +390,7 @@ class MeasureOut(Schema):
 
     @staticmethod
     def resolve_stop_reason_label(obj) -> str:
-        return str(obj.get_stop_reason_display()) if obj.stop_reason else ""
+        return choice_label(obj, "stop_reason") if obj.stop_reason else ""
 
 
 class MeasureIn(Input):

@@ -17,3 +17,7 @@ class FollowupConfig(AppConfig):
             raise ImproperlyConfigured(
                 "SAMSYN_PERSONAL_DATA_KEY must be a Fernet key (32 bytes, url-safe base64)"
             ) from exc
+
+        from samsyn.followup import signals
+
+        signals.connect()

@@ -382,11 +382,11 @@ def followup_indicators(forbund, period: Period) -> tuple[Period, dict[str, dict
     """The EU indicator table of the follow-up (förbund level, so never exact for anyone):
     participants who started in the whole calendar years the period touches."""
     from samsyn.followup.models import Participant
-    from samsyn.followup.results import indicator_report
+    from samsyn.followup.results import forbund_indicator_report
 
     years = whole_years(period)
     participants = Participant.objects.of_forbund(forbund).filter(years.q("started_on"))
-    exact = indicator_report(participants)
+    exact = forbund_indicator_report(forbund, years)
     # The table sums fixed units, one förbund and one calendar year each, and shows a cell only
     # where every unit shows it: otherwise two selections (2025–2026 and 2025, or two förbund
     # and one) would tell, by difference, what the other unit hides.

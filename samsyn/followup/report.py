@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from django.db.models import Case, CharField, Count, Min, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractYear
 
+from samsyn.followup import report_cache
 from samsyn.followup.querysets import (
     IdeaReportQuerySet,
     MeasureReportQuerySet,
@@ -147,15 +148,23 @@ def track_f(forbund: QuerySet[Forbund], period: Period) -> dict:
 
 
 def followup_report(params: ReportParams) -> dict:
-    return {
-        "period": {"from": params.period.start, "to": params.period.end},
-        "forbund": [
-            {"id": pk, "name": name}
-            for pk, name in params.forbund.values_list("pk", "organisation__name")
-        ],
-        "track_e": track_e(params.forbund, params.period) if params.track != "f" else None,
-        "track_f": track_f(params.forbund, params.period) if params.track != "e" else None,
-    }
+    """The report, from the shared cache while no write in these förbund has changed it."""
+    names = list(params.forbund.values_list("pk", "organisation__name"))
+    ids = [pk for pk, _ in names]
+    parts = [params.period.start, params.period.end, params.track]
+    forbund = Forbund.objects.filter(pk__in=ids)
+    period, track = params.period, params.track
+    return report_cache.cached(
+        "report",
+        ids,
+        parts,
+        lambda: {
+            "period": {"from": period.start, "to": period.end},
+            "forbund": [{"id": pk, "name": name} for pk, name in names],
+            "track_e": track_e(forbund, period) if track != "f" else None,
+            "track_f": track_f(forbund, period) if track != "e" else None,
+        },
+    )
 
 
 # National roll-up ----------------------------------------------------------------------------
@@ -220,8 +229,22 @@ def _measure_events(forbund, steps, *, exclude_decided=False):
 
 
 def rollup(forbund: QuerySet[Forbund], *, by_region: bool = True) -> list[dict]:
-    """Figures per (NUTS 2 region and) year; one grouped query per figure."""
+    """Figures per (NUTS 2 region and) year; one grouped query per figure, kept in the cache."""
+    # The regions' query names the förbund too; without regions, one small query does.
     regions = _regions(forbund) if by_region else None
+    if regions is not None:
+        ids = [pk for pks in regions.values() for pk in pks]
+    else:
+        ids = list(forbund.values_list("pk", flat=True))
+    return report_cache.cached(
+        "rollup",
+        ids,
+        [regions],
+        lambda: _rollup(Forbund.objects.filter(pk__in=ids), regions),
+    )
+
+
+def _rollup(forbund: QuerySet[Forbund], regions: dict[str, list[int]] | None) -> list[dict]:
     e_path, f_path = "idea__need__forbund", "measure__need__forbund"
     identified = Idea.objects.filter(need__forbund__in=forbund, need__in_preparatory_structure=True)
     m_identified = Measure.objects.filter(

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from samsyn.followup import crypto
+from samsyn.followup import crypto, report_cache
 from samsyn.followup.access import can_manage_staff, is_staff, project_key
 from samsyn.followup.choices import AccessAction
 from samsyn.followup.forms import PARTICIPANT_FIELDS
@@ -305,4 +305,6 @@ def import_participants(
     PersonalDataAccess.objects.bulk_create(
         PersonalDataAccess(participant=p, user=by, action=AccessAction.CREATE) for p in created
     )
+    # bulk_create sends no post_save: the follow-up figures of the förbund are stale now.
+    report_cache.bump([project.need.forbund_id])
     return created

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.http import Http404
@@ -42,9 +45,41 @@ class Decision:
         return self.allowed
 
 
+# The roles of the users of the request being served: user id → {förbund id → role}. Set by
+# samsyn.parties.middleware.permission_memo for the length of one request; None outside one
+# (tests, tasks, the shell), where every answer is read from the database.
+_request_roles: ContextVar[dict[int, dict[int, str]] | None] = ContextVar(
+    "samsyn_request_roles", default=None
+)
+
+
+@contextlib.contextmanager
+def request_scope() -> Iterator[None]:
+    """Permission answers are memoised inside: a page asks can() often, the roles once."""
+    token = _request_roles.set({})
+    try:
+        yield
+    finally:
+        _request_roles.reset(token)
+
+
+def forget_roles(user: User) -> None:
+    """A role changed in this request: read the user's roles afresh."""
+    memo = _request_roles.get()
+    if memo is not None:
+        memo.pop(user.pk, None)
+
+
 def role_in(user: User, forbund: Forbund) -> str | None:
-    role = ForbundRole.objects.filter(user=user, forbund=forbund).values_list("role", flat=True)
-    return next(iter(role), None)
+    memo = _request_roles.get()
+    if memo is None:
+        role = ForbundRole.objects.filter(user=user, forbund=forbund).values_list("role", flat=True)
+        return next(iter(role), None)
+    roles = memo.get(user.pk)
+    if roles is None:
+        roles = dict(ForbundRole.objects.filter(user=user).values_list("forbund_id", "role"))
+        memo[user.pk] = roles
+    return roles.get(forbund.pk)
 
 
 def can(user: User, forbund: Forbund, permission: Permission) -> Decision:

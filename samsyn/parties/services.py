@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from samsyn.parties.access import forget_roles
 from samsyn.parties.choices import OrganisationKind
 from samsyn.parties.history import acting_as
 from samsyn.parties.models import ApiToken, Forbund, Organisation, User
@@ -111,6 +112,7 @@ def set_role(forbund: Forbund, user: User, role: str, *, by: User | None = None)
         raise ForbundError("Välj en roll: kansli, ledamot i beredningsgrupp eller läsare.")
     with acting_as(by):
         ForbundRole.objects.update_or_create(user=user, forbund=forbund, defaults={"role": role})
+    forget_roles(user)
 
 
 @transaction.atomic
@@ -126,3 +128,4 @@ def remove_role(forbund: Forbund, user: User, *, by: User | None = None) -> None
         raise ForbundError("Förbundet måste ha minst en person i kansliet.")
     with acting_as(by):  # the queryset delete writes the history rows, one per role
         roles.filter(user=user).delete()
+    forget_roles(user)

@@ -50,7 +50,10 @@ class TrackFilter(django_filters.FilterSet):
 
 
 class IdeaFilter(TrackFilter):
-    step = django_filters.MultipleChoiceFilter(choices=IdeaStep.choices, label=_("Steg"))
+    # A step is a column of the idea itself: no join, so no DISTINCT over every column.
+    step = django_filters.MultipleChoiceFilter(
+        choices=IdeaStep.choices, label=_("Steg"), distinct=False
+    )
     owner = django_filters.ModelChoiceFilter(
         queryset=Organisation.objects.exclude(kind=OrganisationKind.FORBUND),
         label=_("Projektägare"),
@@ -65,7 +68,9 @@ class IdeaFilter(TrackFilter):
 
 
 class MeasureFilter(TrackFilter):
-    step = django_filters.MultipleChoiceFilter(choices=MeasureStep.choices, label=_("Steg"))
+    step = django_filters.MultipleChoiceFilter(
+        choices=MeasureStep.choices, label=_("Steg"), distinct=False
+    )
 
     class Meta:
         model = Measure

@@ -204,6 +204,10 @@ class Transition(models.Model):
 class IdeaTransition(Transition):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="transitions")
 
+    class Meta(Transition.Meta):
+        # The follow-up report and roll-up filter transitions by step, then join the track.
+        indexes = [models.Index(fields=["to_step", "idea"], name="ideatransition_to_step")]
+
     def __str__(self) -> str:
         return f"{self.idea}: {self.get_to_step_display()}"
 
@@ -216,6 +220,10 @@ class IdeaTransition(Transition):
 
 class MeasureTransition(Transition):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(Transition.Meta):
+        # The follow-up report and roll-up filter transitions by step, then join the track.
+        indexes = [models.Index(fields=["to_step", "measure"], name="measuretransition_to_step")]
 
     def __str__(self) -> str:
         return f"{self.measure}: {self.get_to_step_display()}"

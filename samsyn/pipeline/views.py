@@ -239,6 +239,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "measures": need.measures.all(),
             "history": need.history.select_related("history_user")[:50],
             "can_edit": can(request.user, need.forbund, Permission.EDIT_PIPELINE),
+            **_record_meetings(need),
         },
     )
 
@@ -303,6 +304,21 @@ def idea_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The meeting decision each step was taken at, in the same query as the steps.
+TRANSITION_DECISION = ("meeting_decision__agenda_item__meeting",)
+
+
+def _record_meetings(record: Need | Idea | Measure) -> dict:
+    """The meetings a record was treated at (meetings/_record_meetings.html), one query each."""
+    decisions = getattr(record, "meeting_decisions", None)
+    return {
+        "agenda_items": record.agenda_items.select_related("meeting"),
+        "meeting_decisions": (
+            decisions.select_related("agenda_item__meeting") if decisions is not None else []
+        ),
+    }
+
+
 def _idea_context(request, idea: Idea, **extra) -> dict:
     forbund = idea.need.forbund
     step_choices = [(s, IdeaStep(s).label) for s in idea_next_steps(idea.step)]
@@ -311,9 +327,10 @@ def _idea_context(request, idea: Idea, **extra) -> dict:
         "need": idea.need,
         "forbund": forbund,
         "parties": idea.parties.select_related("organisation", "mandate_confirmed_by"),
-        "transitions": idea.transitions.select_related("by"),
+        "transitions": idea.transitions.select_related("by", *TRANSITION_DECISION),
         "history": idea.history.select_related("history_user")[:50],
         "can_edit": can(request.user, forbund, Permission.EDIT_PIPELINE),
+        **_record_meetings(idea),
         # What would stop the next step on the main path: shown before the user tries.
         "warnings": _upcoming_violations(idea),
         "transition_form": TransitionForm(
@@ -493,9 +510,10 @@ def _measure_context(request, measure: Measure, **extra) -> dict:
         "need": measure.need,
         "forbund": forbund,
         "parties": measure.parties.all(),
-        "transitions": measure.transitions.select_related("by"),
+        "transitions": measure.transitions.select_related("by", *TRANSITION_DECISION),
         "history": measure.history.select_related("history_user")[:50],
         "can_edit": can(request.user, forbund, Permission.EDIT_PIPELINE),
+        **_record_meetings(measure),
         "transition_form": TransitionForm(
             step_choices=step_choices, initial={"version": measure.version}
         ),

@@ -32,3 +32,27 @@ def test_an_account_skips_endpoints_it_has_no_ids_for():
     mix = [{"path": "/projektideer/{idea}/"}, {"path": "/insatser/{measure}/"}, {"path": "/"}]
     account = {"ids": {"idea": [3], "measure": []}}
     assert [e["path"] for e in usable(mix, account)] == ["/projektideer/{idea}/", "/"]
+
+
+def test_budget_header_is_parsed_and_garbage_ignored():
+    from bench.load_driver import parse_budget
+
+    assert parse_budget("py=1.250;pg=0.500;q=7") == (1.25, 0.5, 7)
+    assert parse_budget(None) is None
+    assert parse_budget("py=x") is None
+
+
+def test_budget_table_names_the_worst_url_and_its_ratio_last():
+    from bench.load_driver import Budget, Record, budget_table, budgets
+
+    record = Record()
+    for _ in range(4):
+        record.budgets["/uppfoljning/"].append((20.0, 14.0, 38))
+        record.budgets["/"].append((6.0, 2.0, 5))
+    latencies = {"/uppfoljning/": [40.0] * 4, "/": [10.0] * 4}
+    rows = budgets([record], latencies, outside_ms=0.0)
+    assert rows["/uppfoljning/"].cpu_ms == 34.0 and rows["/uppfoljning/"].queries == 38
+    floor = Budget(requests=4, python_ms=8.0, postgres_ms=2.0, queries=0, p50=10.0, p95=10.0)
+    text, closing = budget_table(rows, ["/", "/uppfoljning/"], floor)
+    assert "3,4×" in text.splitlines()[2]
+    assert closing == "worst: /uppfoljning/ 4,0× the floor (CPU per request 3,4×, p95 4,0×)"
