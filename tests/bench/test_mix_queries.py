@@ -33,7 +33,7 @@ PINNED = {
     "/projektideer/{idea}/": 13,
     "/forbund/{forbund}/?track=F": 11,
     "/insatser/{measure}/": 10,
-    "/uppfoljning/": 38,
+    "/uppfoljning/": 39,  # + the per-unit grouping that disclosure control needs
     "/utlysningar/": 9,
     "/moten/": 9,
     "/api/v1/ideas?step=running": 4,
@@ -41,7 +41,7 @@ PINNED = {
     "/api/v1/needs": 3,
     "/api/v1/measures": 4,
     "/api/v1/followup": 22,
-    "/api/v1/followup/indicators": 6,
+    "/api/v1/followup/indicators": 7,  # + the per-unit grouping that disclosure control needs
     "/api/v1/followup/national": 12,
     "/api/v1/meetings": 3,
 }
