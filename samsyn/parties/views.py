@@ -5,8 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
+from samsyn.http import Confirmation, confirm_first
 from samsyn.parties.access import Permission, access_forbund, can
 from samsyn.parties.choices import OrganisationKind
 from samsyn.parties.forms import ForbundMembersForm, RoleForm
@@ -66,8 +66,21 @@ def forbund_manage(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _confirm_role_remove(request: HttpRequest, pk: int, user_pk: int) -> Confirmation:
+    forbund = _managed_forbund(request, pk)
+    user = get_object_or_404(User, pk=user_pk, forbund_roles__forbund=forbund)
+    return Confirmation(
+        title=f"Ta bort {user}s roll i {forbund}?",
+        consequences=[
+            f"{user} kan inte längre arbeta i förbundet eller se dess uppgifter.",
+            "Vill du ge rollen igen får du lägga till den på nytt.",
+        ],
+        button="Ja, ta bort rollen",
+    )
+
+
 @login_required
-@require_POST
+@confirm_first(_confirm_role_remove)
 def role_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     forbund = _managed_forbund(request, pk)
     # Only a person with a role here: any other pk would reveal that user's name (a 404).

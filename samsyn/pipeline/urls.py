@@ -24,6 +24,11 @@ urlpatterns = [
     path("projektideer/<int:pk>/andra/", views.idea_edit, name="idea_edit"),
     path("projektideer/<int:pk>/parter/", views.idea_party, name="idea_party"),
     path(
+        "projektideer/<int:pk>/parter/<int:organisation_pk>/",
+        views.idea_party_edit,
+        name="idea_party_edit",
+    ),
+    path(
         "projektideer/<int:pk>/parter/<int:organisation_pk>/ta-bort/",
         views.idea_party_remove,
         name="idea_party_remove",

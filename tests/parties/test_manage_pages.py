@@ -3,10 +3,13 @@
 import pytest
 from django.urls import reverse
 
+from samsyn.http import CONFIRMED as CONFIRMED_FIELD
 from samsyn.parties.choices import Role
 from samsyn.parties.models import ForbundRole
 from tests.auth import log_in
 from tests.factories import kommun, region
+
+CONFIRMED = {CONFIRMED_FIELD: "ja"}  # the "Är du säker?" page was answered
 
 pytestmark = pytest.mark.django_db
 
@@ -46,13 +49,15 @@ def test_kansli_gives_and_removes_a_role(client, alice, erik, sjuharad):
         {"action": "role", "username": "erik", "role": Role.BEREDNING},
     )
     assert ForbundRole.objects.get(user=erik, forbund=sjuharad).role == Role.BEREDNING
-    client.post(reverse("role_remove", args=[sjuharad.pk, erik.pk]))
+    client.post(reverse("role_remove", args=[sjuharad.pk, erik.pk]), CONFIRMED)
     assert not ForbundRole.objects.filter(user=erik, forbund=sjuharad).exists()
 
 
 def test_the_last_kansli_cannot_be_removed(client, alice, sjuharad):
     log_in(client, alice)
-    response = client.post(reverse("role_remove", args=[sjuharad.pk, alice.pk]), follow=True)
+    response = client.post(
+        reverse("role_remove", args=[sjuharad.pk, alice.pk]), CONFIRMED, follow=True
+    )
     assert "minst en person i kansliet" in response.content.decode()
     assert ForbundRole.objects.filter(user=alice, forbund=sjuharad).exists()
 
