@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def enclosing_page(path: str) -> str:
@@ -88,6 +90,12 @@ def confirm_first(
                 if key not in NOT_CARRIED
                 for value in request.POST.getlist(key)
             ]
+            # "Avbryt" goes back to the page the button was on (the same site only).
+            referer = request.headers.get("Referer", "")
+            if url_has_allowed_host_and_scheme(
+                referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                request.page_url = urlsplit(referer).path
             context = {
                 "confirmation": confirmation,
                 "carried": carried,
