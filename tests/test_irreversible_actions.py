@@ -88,6 +88,11 @@ def clicks(sjuharad, alice, bob, erik, stina, beredning, network):  # noqa: F811
             {"version": early.version},
         ),
         "role_remove": (alice, reverse("role_remove", args=[sjuharad.pk, erik.pk]), {}),
+        "forbund_member_remove": (
+            alice,
+            reverse("forbund_member_remove", args=[sjuharad.pk, kommun("1443").pk]),
+            {},
+        ),
         "call_principle_remove": (
             stina,
             reverse("call_principle_remove", args=[call.pk, principle.code]),

@@ -9,6 +9,11 @@ urlpatterns = [
     path("forbund/<int:pk>/", views.forbund_detail, name="forbund"),
     path("forbund/<int:pk>/hantera/", parties_views.forbund_manage, name="forbund_manage"),
     path(
+        "forbund/<int:pk>/medlemmar/<int:organisation_pk>/ta-bort/",
+        parties_views.forbund_member_remove,
+        name="forbund_member_remove",
+    ),
+    path(
         "forbund/<int:pk>/roller/<int:user_pk>/ta-bort/",
         parties_views.role_remove,
         name="role_remove",
