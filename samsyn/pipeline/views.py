@@ -17,7 +17,7 @@ from samsyn.parties.models import Forbund, Organisation
 from samsyn.parties.services import ForbundError, create_forbund
 from samsyn.pipeline import services
 from samsyn.pipeline.access import access_idea, access_measure, access_need
-from samsyn.pipeline.filters import IdeaFilter, MeasureFilter, NeedFilter
+from samsyn.pipeline.filters import IdeaFilter, MeasureFilter, NeedFilter, owners_for
 from samsyn.pipeline.forms import (
     ForbundForm,
     IdeaForm,
@@ -277,6 +277,7 @@ def idea_list(request: HttpRequest) -> HttpResponse:
             "owner", "need__forbund__organisation"
         ),
     )
+    ideas.filters["owner"].queryset = owners_for(Forbund.objects.visible_to(request.user))
     qs = ideas.qs.order_by("-pk")
     if fmt := request.GET.get("format"):
         return table_response(fmt, dated("projektideer"), IDEA_HEADER, _idea_rows(qs))
