@@ -76,6 +76,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "samsyn" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["samsyn.parties.templatetags.swedish"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
