@@ -209,11 +209,12 @@ class ForbundForm(forms.Form):
         queryset=Organisation.objects.filter(kind=OrganisationKind.KOMMUN),
         label=_("Medlemskommuner"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        # Checkboxes, not a Ctrl-click multi-select; samsyn.js adds a search field.
+        widget=forms.CheckboxSelectMultiple(attrs={"data-searchable": "ja"}),
     )
     regioner = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.filter(kind=OrganisationKind.REGION),
         label=_("Medlemsregioner"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
     )

@@ -74,3 +74,28 @@ def test_beredning_member_cannot_manage_and_other_forbund_gets_404(client, bob, 
     assert client.get(reverse("forbund_manage", args=[sjuharad.pk])).status_code == 403
     log_in(client, mallory)
     assert client.get(reverse("forbund_manage", args=[sjuharad.pk])).status_code == 404
+
+
+def test_forbund_members_chosen_with_checkboxes_when_a_forbund_is_created(client, db):
+    from samsyn.parties.models import Forbund
+    from tests.factories import person
+
+    admin = person("admin", None, None)
+    admin.is_superuser = True
+    admin.save()
+    log_in(client, admin)
+    page = client.get(reverse("forbund_create")).content.decode()
+    assert "multiple" not in page  # no Ctrl-click list where one click drops every choice
+    assert page.count('type="checkbox" name="kommuner"') == 290
+    assert 'data-searchable="ja"' in page  # samsyn.js adds a search field
+    response = client.post(
+        reverse("forbund_create"),
+        {
+            "name": "Samordningsförbundet Test",
+            "kommuner": [kommun("1490").pk],
+            "regioner": [region("14").pk],
+        },
+    )
+    assert response.status_code == 302
+    forbund = Forbund.objects.get(organisation__name="Samordningsförbundet Test")
+    assert forbund.members.count() == 4
