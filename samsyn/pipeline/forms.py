@@ -175,7 +175,9 @@ class IdeaPartyForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("mandate") and not data.get("mandate_given_on"):
+        # A new mandate needs its date; one recorded before dates were asked keeps going.
+        already = self.party is not None and self.party.mandate_confirmed_at is not None
+        if data.get("mandate") and not data.get("mandate_given_on") and not already:
             self.add_error("mandate_given_on", _("Ange datumet då företrädaren fick mandatet."))
         return data
 

@@ -120,3 +120,19 @@ def test_party_add_form_offers_only_parties_not_yet_added(client, alice, idea):
     assert response.status_code == 200
     party = IdeaParty.objects.get(idea=idea, organisation=kommun("1490"))
     assert party.representative == "Anna Andersson, arbetsmarknadschef"
+
+
+def test_party_edit_of_a_mandate_recorded_without_date_keeps_it(client, alice, idea):
+    """A mandate recorded before the date was asked (the API may leave it out) is kept when
+    only the representative changes: the user is not made to invent a date."""
+    party = IdeaParty.objects.get(idea=idea, organisation=kommun("1490"))
+    party.mandate_given_on = None
+    party.save()
+    log_in(client, alice)
+    response = client.post(
+        edit_url(idea, kommun("1490")),
+        {"version": idea.version, "representative": "Ny", "is_cofinancier": "on", "mandate": "on"},
+    )
+    assert response.status_code == 302
+    party.refresh_from_db()
+    assert party.representative == "Ny" and party.mandate_confirmed_at is not None
