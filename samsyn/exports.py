@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -44,6 +45,9 @@ def csv_response(
 
 
 def _text(value):
+    if isinstance(value, dt.datetime):
+        # Swedish local time, as the pages show it (never UTC with an offset).
+        return _local(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
@@ -76,14 +80,29 @@ def xlsx_response(
     return response
 
 
+def _local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+
+
+# Excel shows the group separator of the reader's locale: a space in Swedish Excel.
+THOUSANDS = "#,##0"
+DATETIME = "yyyy-mm-dd hh:mm"
+
+
 def _cell(sheet, value, cell_class, number_format: str = ""):
     if number_format and isinstance(value, int) and not isinstance(value, bool):
         cell = cell_class(sheet, value)
         cell.number_format = number_format
         return cell
     # openpyxl refuses aware datetimes; show them as the pages do, in local time.
-    if isinstance(value, dt.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, dt.datetime):
+        cell = cell_class(sheet, _local(value))
+        cell.number_format = DATETIME
+        return cell
+    if isinstance(value, int | Decimal) and not isinstance(value, bool) and abs(value) >= 1000:
+        cell = cell_class(sheet, value)
+        cell.number_format = THOUSANDS if value == int(value) else "#,##0.00"
+        return cell
     if isinstance(value, str) and value.startswith("="):
         cell = cell_class(sheet, value)
         cell.data_type = "s"  # openpyxl would otherwise write it as a formula

@@ -80,6 +80,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "samsyn" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["samsyn.parties.templatetags.swedish"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -197,6 +198,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "sv"
+
+# django-filter: the empty choice of a filter is "Alla" (samsyn.parties.swedish_choices does
+# the forms).
+FILTERS_EMPTY_CHOICE_LABEL = "Alla"
 LANGUAGES = [("sv", "Svenska")]
 LOCALE_PATHS = [BASE_DIR / "samsyn" / "locale"]
 TIME_ZONE = "Europe/Stockholm"

@@ -243,6 +243,7 @@ class IdeaPartyOut(Schema):
     has_mandate: bool
     mandate_confirmed_at: dt.datetime | None
     mandate_confirmed_by: UserRef | None
+    mandate_given_on: dt.date | None
     decision_date: dt.date | None
     decision_reference: str
 
@@ -338,6 +339,9 @@ class IdeaPartyIn(Input):
         None,
         description="true: företrädaren har mandat (R6); false: mandatet tas bort; "
         "utelämnat: oförändrat.",
+    )
+    mandate_given_on: dt.date | None = Field(
+        None, description="Dagen då parten gav företrädaren mandatet (inte efter i dag)."
     )
     decision_date: dt.date | None = Field(None, description="Partens formella beslut (R7).")
     decision_reference: str | None = Field(None, max_length=100)

@@ -174,8 +174,8 @@ def advance_call(call: Call, to_phase: str, *, by: User, expected_version: int |
             [
                 Violation(
                     "U5",
-                    f"Utlysningen går en fas i taget; från “{CallPhase(call.phase).label}” är "
-                    f"nästa fas “{CallPhase(CALL_PHASES[current + 1]).label}”"
+                    f"Utlysningen går en fas i taget; från ”{CallPhase(call.phase).label}” är "
+                    f"nästa fas ”{CallPhase(CALL_PHASES[current + 1]).label}”"
                     if current + 1 < len(CALL_PHASES)
                     else "Utlysningen är redan i sista fasen, lärande (U5).",
                 )
@@ -282,7 +282,7 @@ def draft_application(idea: Idea, call: Call, *, by: User, **data: Any) -> Appli
             Violation(
                 "A0",
                 "En ansökan skrivs när parterna är överens om projektägare och medfinansiärer; "
-                f"idén står vid “{IdeaStep(idea.step).label}” (A0).",
+                f"idén står vid ”{IdeaStep(idea.step).label}” (A0).",
             )
         )
     if Application.objects.filter(idea=idea, call=call).exists():

@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from samsyn.calls import services
 from samsyn.calls.access import (
@@ -40,6 +39,7 @@ from samsyn.calls.matching import matching_calls
 from samsyn.calls.models import Application, Call, CallsRole, RegionalPlan
 from samsyn.calls.prioritisation import POSITION_LABELS, paper
 from samsyn.exports import dated, table_response
+from samsyn.http import Confirmation, confirm_first, post_only
 from samsyn.parties.access import Permission, can
 from samsyn.parties.models import Organisation
 from samsyn.pipeline.access import access_idea
@@ -208,7 +208,7 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def call_advance(request: HttpRequest, pk: int) -> HttpResponse:
     call = access_call(request.user, pk)
     _deny_unless(can_manage_calls(request.user, call.regional_plan_id))
@@ -223,7 +223,7 @@ def call_advance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def call_lessons(request: HttpRequest, pk: int) -> HttpResponse:
     call = access_call(request.user, pk)
     _deny_unless(can_manage_calls(request.user, call.regional_plan_id))
@@ -243,7 +243,7 @@ def call_lessons(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def call_principle(request: HttpRequest, pk: int) -> HttpResponse:
     call = access_call(request.user, pk)
     _deny_unless(can_manage_calls(request.user, call.regional_plan_id))
@@ -259,8 +259,21 @@ def call_principle(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("call", pk=pk)
 
 
+def _confirm_principle_remove(request: HttpRequest, pk: int, code: str) -> Confirmation:
+    call = access_call(request.user, pk)
+    _deny_unless(can_manage_calls(request.user, call.regional_plan_id))
+    return Confirmation(
+        title=f"Ta bort principen {code} från {call}?",
+        consequences=[
+            f"Principen {code} används inte längre när ansökningarna till utlysningen prioriteras.",
+            "Poäng som redan är satta på principen räknas inte längre.",
+        ],
+        button="Ja, ta bort principen",
+    )
+
+
 @login_required
-@require_POST
+@confirm_first(_confirm_principle_remove)
 def call_principle_remove(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     call = access_call(request.user, pk)
     _deny_unless(can_manage_calls(request.user, call.regional_plan_id))
@@ -336,7 +349,7 @@ def idea_matching(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def application_create(request: HttpRequest, idea_pk: int, call_pk: int) -> HttpResponse:
     idea = access_idea(request.user, idea_pk)
     call = access_call(request.user, call_pk)
@@ -430,7 +443,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     app = access_application(request.user, pk)
     _deny_unless(can_edit_application(request.user, app))
@@ -451,7 +464,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def application_budget(request: HttpRequest, pk: int) -> HttpResponse:
     app = access_application(request.user, pk)
     _deny_unless(can_edit_application(request.user, app))
@@ -477,7 +490,7 @@ def application_budget(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def application_cofinancing(request: HttpRequest, pk: int) -> HttpResponse:
     app = access_application(request.user, pk)
     _deny_unless(can_edit_application(request.user, app))
@@ -504,7 +517,7 @@ def application_cofinancing(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     app = access_application(request.user, pk)
     _deny_unless(can_edit_application(request.user, app))
@@ -528,7 +541,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def application_decision(request: HttpRequest, pk: int) -> HttpResponse:
     app = access_application(request.user, pk)
     _deny_unless(can_edit_application(request.user, app))
@@ -555,7 +568,7 @@ def application_decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def application_jav(request: HttpRequest, pk: int) -> HttpResponse:
     app = access_application(request.user, pk)
     _deny_unless(can_review(request.user, app.call))
@@ -579,7 +592,7 @@ def application_jav(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def application_score(request: HttpRequest, pk: int) -> HttpResponse:
     app = access_application(request.user, pk)
     _deny_unless(can_review(request.user, app.call))

@@ -121,7 +121,7 @@ def _check_running(project: Idea | Measure) -> None:
     if project.step != RUNNING:
         raise FollowupError(
             "Deltagare registreras i ett projekt eller en insats som genomförs "
-            f"(steget är nu “{project.get_step_display()}”)."
+            f"(steget är nu ”{project.get_step_display()}”)."
         )
 
 

@@ -12,7 +12,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_POST
 
 from samsyn.exports import table_response
 from samsyn.followup import disclosure, exports, labels, services
@@ -38,6 +37,7 @@ from samsyn.followup.report import (
     rollup,
 )
 from samsyn.followup.timeline import timeline
+from samsyn.http import Confirmation, confirm_first, post_only
 from samsyn.parties.models import Forbund
 from samsyn.pipeline.access import access_need
 from samsyn.pipeline.steps import IdeaStep, MeasureStep
@@ -306,7 +306,7 @@ def participant_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse
 
 @personal_data
 @login_required
-@require_POST
+@post_only
 def participant_import(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     project = _staff_project(request, kind, pk)
     form = ImportForm(request.POST, request.FILES)
@@ -390,7 +390,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @personal_data
 @login_required
-@require_POST
+@post_only
 def participant_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     participant = access_participant(request.user, pk)
     try:
@@ -403,7 +403,7 @@ def participant_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @personal_data
 @login_required
-@require_POST
+@post_only
 def participant_export(request: HttpRequest, pk: int) -> HttpResponse:
     participant = access_participant(request.user, pk)
     try:
@@ -419,9 +419,22 @@ def participant_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _confirm_erase(request: HttpRequest, pk: int) -> Confirmation:
+    participant = access_participant(request.user, pk)
+    return Confirmation(
+        title=f"Radera deltagaren {participant.code}?",
+        consequences=[
+            "Personnumret och allt som kan kopplas till personen raderas (GDPR artikel 17).",
+            "Indikatorvärdena finns kvar i uppföljningen, utan koppling till personen.",
+            "Raderingen kan inte ångras, och personen kan inte återskapas.",
+        ],
+        button="Ja, radera deltagaren",
+    )
+
+
 @personal_data
 @login_required
-@require_POST
+@confirm_first(_confirm_erase)
 def participant_erase(request: HttpRequest, pk: int) -> HttpResponse:
     participant = access_participant(request.user, pk)
     try:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samsyn.meetings.choices import AssignmentStatus, MeetingKind, NewsKind
 from samsyn.meetings.models import GovernmentAssignment, Meeting, NewsItem
+from samsyn.parties.swedish_choices import yes_no_all
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -20,7 +21,11 @@ class MeetingFilter(django_filters.FilterSet):
         field_name="starts_at", lookup_expr="date__lte", label=_("Till och med")
     )
     approved = django_filters.BooleanFilter(
-        field_name="approved_at", lookup_expr="isnull", exclude=True, label=_("Justerat")
+        field_name="approved_at",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("Justerat"),
+        widget=yes_no_all(),
     )
 
     class Meta:

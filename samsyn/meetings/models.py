@@ -242,7 +242,7 @@ class AgendaItem(models.Model):
     @property
     def esf_matters(self) -> list[str]:
         """What on this item is an ESF+ matter (R1): an idea, an application or a call."""
-        return [f"“{r}”" for r in (self.idea, self.application, self.call) if r is not None]
+        return [f"”{r}”" for r in (self.idea, self.application, self.call) if r is not None]
 
 
 class Decision(models.Model):

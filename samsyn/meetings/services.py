@@ -211,7 +211,7 @@ def _check_links(meeting: Meeting, item: AgendaItem) -> None:
         )
     for record in linked:
         if record.forbund.pk != meeting.forbund_id:
-            raise MeetingError(f"“{record}” hör till ett annat förbund än mötet.")
+            raise MeetingError(f"”{record}” hör till ett annat förbund än mötet.")
     _check_r1(meeting, [item])
 
 

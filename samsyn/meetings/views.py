@@ -12,9 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from samsyn.exports import dated, table_response
+from samsyn.http import Confirmation, confirm_first, post_only
 from samsyn.meetings import calendar, documents, services
 from samsyn.meetings.access import (
     Action,
@@ -213,7 +214,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access_meeting(request.user, pk)
     require(request.user, meeting.owner, Action.PLAN)
@@ -253,8 +254,18 @@ def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _confirm_item_remove(request: HttpRequest, pk: int) -> Confirmation:
+    item = access_agenda_item(request.user, pk)
+    require(request.user, item.meeting.owner, Action.PLAN)
+    return Confirmation(
+        title=f"Ta bort § {item.number} {item.title} från dagordningen?",
+        consequences=["Punkten och det som står i protokollet under den tas bort."],
+        button="Ja, ta bort punkten",
+    )
+
+
 @login_required
-@require_POST
+@confirm_first(_confirm_item_remove)
 def agenda_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_agenda_item(request.user, pk)
     require(request.user, item.meeting.owner, Action.PLAN)
@@ -268,7 +279,7 @@ def agenda_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def minutes_save(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_agenda_item(request.user, pk)
     require(request.user, item.meeting.owner, Action.PLAN)
@@ -291,7 +302,7 @@ def minutes_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def need_from_item(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_agenda_item(request.user, pk)
     meeting = item.meeting
@@ -305,12 +316,12 @@ def need_from_item(request: HttpRequest, pk: int) -> HttpResponse:
     except (PipelineError, ValidationError) as exc:
         _refused(request, exc)
     else:
-        messages.success(request, f"Behovet “{decision.need}” är registrerat från § {item.number}.")
+        messages.success(request, f"Behovet ”{decision.need}” är registrerat från § {item.number}.")
     return redirect("meeting", pk=meeting.pk)
 
 
 @login_required
-@require_POST
+@post_only
 def step_from_item(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_agenda_item(request.user, pk)
     meeting = item.meeting
@@ -344,7 +355,7 @@ def step_from_item(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_agenda_item(request.user, pk)
     require(request.user, item.meeting.owner, Action.PLAN)
@@ -359,7 +370,7 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access_meeting(request.user, pk)
     require(request.user, meeting.owner, Action.PLAN)
@@ -376,8 +387,19 @@ def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/meeting.html", context, status=422)
 
 
+def _confirm_attendee_remove(request: HttpRequest, pk: int, attendee_pk: int) -> Confirmation:
+    meeting = access_meeting(request.user, pk)
+    require(request.user, meeting.owner, Action.PLAN)
+    attendee = get_object_or_404(Attendee, pk=attendee_pk, meeting=meeting)
+    return Confirmation(
+        title=f"Ta bort {attendee.name} som deltagare i {meeting.title}?",
+        consequences=[f"{attendee.name} står inte längre som deltagare i mötet och i protokollet."],
+        button="Ja, ta bort deltagaren",
+    )
+
+
 @login_required
-@require_POST
+@confirm_first(_confirm_attendee_remove)
 def attendee_remove(request: HttpRequest, pk: int, attendee_pk: int) -> HttpResponse:
     meeting = access_meeting(request.user, pk)
     require(request.user, meeting.owner, Action.PLAN)
@@ -391,8 +413,21 @@ def attendee_remove(request: HttpRequest, pk: int, attendee_pk: int) -> HttpResp
     return redirect("meeting", pk=meeting.pk)
 
 
+def _confirm_approve(request: HttpRequest, pk: int) -> Confirmation:
+    meeting = access_meeting(request.user, pk)
+    require(request.user, meeting.owner, Action.PLAN)
+    return Confirmation(
+        title=f"Justera protokollet från {meeting.title}?",
+        consequences=[
+            "Protokollet låses: ingenting i mötet kan ändras efter justeringen.",
+            "Protokollet skickas till mötets deltagare.",
+        ],
+        button="Ja, justera protokollet",
+    )
+
+
 @login_required
-@require_POST
+@confirm_first(_confirm_approve)
 def meeting_approve(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access_meeting(request.user, pk)
     require(request.user, meeting.owner, Action.PLAN)
@@ -414,8 +449,21 @@ def meeting_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/meeting.html", context, status=422)
 
 
+def _confirm_send(request: HttpRequest, pk: int) -> Confirmation:
+    meeting = access_meeting(request.user, pk)
+    require(request.user, meeting.owner, Action.PLAN)
+    return Confirmation(
+        title=f"Skicka dagordningen för {meeting.title}?",
+        consequences=[
+            "Dagordningen skickas med e-post till mötets deltagare. Ett skickat "
+            "e-postmeddelande går inte att ta tillbaka."
+        ],
+        button="Ja, skicka dagordningen",
+    )
+
+
 @login_required
-@require_POST
+@confirm_first(_confirm_send)
 def agenda_send(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access_meeting(request.user, pk)
     require(request.user, meeting.owner, Action.PLAN)
@@ -498,7 +546,7 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def news_add(request: HttpRequest, pk: int) -> HttpResponse:
     network = access_network(request.user, pk)
     require(request.user, network, Action.SHARE)
@@ -516,7 +564,7 @@ def news_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def event_add(request: HttpRequest, pk: int) -> HttpResponse:
     network = access_network(request.user, pk)
     require(request.user, network, Action.SHARE)
@@ -534,7 +582,7 @@ def event_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def network_subscribe(request: HttpRequest, pk: int) -> HttpResponse:
     network = access_network(request.user, pk)
     if request.POST.get("action") == "avsluta":
@@ -546,8 +594,24 @@ def network_subscribe(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("network", pk=network.pk)
 
 
+def _confirm_member_remove(request: HttpRequest, pk: int) -> Confirmation:
+    network = access_network(request.user, pk)
+    require(request.user, network, Action.PLAN)
+    form = NetworkMemberForm(request.POST)
+    name = form.cleaned_data["organisation"] if form.is_valid() else "organisationen"
+    return Confirmation(
+        title=f"Ta bort {name} ur {network}?",
+        consequences=[f"{name} är inte längre medlem i nätverket och får inte dess nyheter."],
+        button="Ja, ta bort medlemmen",
+    )
+
+
+def _removes_member(request: HttpRequest) -> bool:
+    return request.POST.get("action") == "ta-bort"
+
+
 @login_required
-@require_POST
+@confirm_first(_confirm_member_remove, when=_removes_member)
 def network_member(request: HttpRequest, pk: int) -> HttpResponse:
     network = access_network(request.user, pk)
     require(request.user, network, Action.PLAN)

@@ -5,19 +5,27 @@ from samsyn.parties.choices import OrganisationKind, Role
 from samsyn.parties.models import Organisation, User
 
 
-class ForbundMembersForm(forms.Form):
-    kommuner = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.filter(kind=OrganisationKind.KOMMUN),
-        label=_("Medlemskommuner"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 12}),
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        return f"{obj.name} ({obj.get_kind_display()})"
+
+
+class MemberAddForm(forms.Form):
+    """One kommun or region at a time: no multi-select where one click drops every member."""
+
+    organisation = MemberChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("Kommun eller region som ska bli medlem"),
+        empty_label=_("Välj kommun eller region"),
     )
-    regioner = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.filter(kind=OrganisationKind.REGION),
-        label=_("Medlemsregioner"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
+
+    def __init__(self, *args, forbund, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = (
+            Organisation.objects.filter(kind__in=[OrganisationKind.KOMMUN, OrganisationKind.REGION])
+            .exclude(pk__in=forbund.members.values("pk"))
+            .order_by("kind", "name")
+        )
 
 
 class RoleForm(forms.Form):

@@ -83,6 +83,18 @@ def set_forbund_members(forbund: Forbund, members: Iterable[Organisation]) -> No
     )
 
 
+def add_forbund_member(forbund: Forbund, organisation: Organisation) -> None:
+    """One kommun or region joins; the others stay as they are."""
+    set_forbund_members(forbund, [*forbund.members.all(), organisation])
+
+
+def remove_forbund_member(forbund: Forbund, organisation: Organisation) -> None:
+    """One kommun or region leaves; the förbund keeps at least one of each."""
+    if organisation.kind in (OrganisationKind.AF, OrganisationKind.FK):
+        raise ForbundError(f"{organisation} är alltid medlem i ett samordningsförbund.")
+    set_forbund_members(forbund, forbund.members.exclude(pk=organisation.pk))
+
+
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -5,13 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
+from samsyn.http import Confirmation, confirm_first
 from samsyn.parties.access import Permission, access_forbund, can
-from samsyn.parties.choices import OrganisationKind
-from samsyn.parties.forms import ForbundMembersForm, RoleForm
-from samsyn.parties.models import User
-from samsyn.parties.services import ForbundError, remove_role, set_forbund_members, set_role
+from samsyn.parties.forms import MemberAddForm, RoleForm
+from samsyn.parties.models import Organisation, User
+from samsyn.parties.services import (
+    ForbundError,
+    add_forbund_member,
+    remove_forbund_member,
+    remove_role,
+    set_role,
+)
 
 
 def _managed_forbund(request: HttpRequest, pk: int):
@@ -25,25 +30,17 @@ def _managed_forbund(request: HttpRequest, pk: int):
 @login_required
 def forbund_manage(request: HttpRequest, pk: int) -> HttpResponse:
     forbund = _managed_forbund(request, pk)
-    members = forbund.members.all()
-    members_form = ForbundMembersForm(
-        request.POST if request.POST.get("action") == "members" else None,
-        initial={
-            "kommuner": [m for m in members if m.kind == OrganisationKind.KOMMUN],
-            "regioner": [m for m in members if m.kind == OrganisationKind.REGION],
-        },
-    )
-    role_form = RoleForm(request.POST if request.POST.get("action") == "role" else None)
-    if members_form.is_bound and members_form.is_valid():
+    action = request.POST.get("action")
+    member_form = MemberAddForm(request.POST if action == "add_member" else None, forbund=forbund)
+    role_form = RoleForm(request.POST if action == "role" else None)
+    if member_form.is_bound and member_form.is_valid():
+        organisation = member_form.cleaned_data["organisation"]
         try:
-            set_forbund_members(
-                forbund,
-                [*members_form.cleaned_data["kommuner"], *members_form.cleaned_data["regioner"]],
-            )
+            add_forbund_member(forbund, organisation)
         except ForbundError as exc:
-            members_form.add_error(None, str(exc))
+            member_form.add_error(None, str(exc))
         else:
-            messages.success(request, "Förbundets medlemmar är sparade.")
+            messages.success(request, f"{organisation} är medlem i förbundet.")
             return redirect("forbund_manage", pk=forbund.pk)
     if role_form.is_bound and role_form.is_valid():
         set_role(
@@ -59,15 +56,61 @@ def forbund_manage(request: HttpRequest, pk: int) -> HttpResponse:
         "parties/forbund_manage.html",
         {
             "forbund": forbund,
-            "members_form": members_form,
+            "members": forbund.members.order_by("kind", "name"),
+            "member_form": member_form,
             "role_form": role_form,
             "roles": forbund.roles.select_related("user__organisation").order_by("user__username"),
         },
     )
 
 
+def _member(forbund, organisation_pk: int) -> Organisation:
+    return get_object_or_404(forbund.members, pk=organisation_pk)
+
+
+def _confirm_member_remove(request: HttpRequest, pk: int, organisation_pk: int) -> Confirmation:
+    forbund = _managed_forbund(request, pk)
+    organisation = _member(forbund, organisation_pk)
+    return Confirmation(
+        title=f"Ta bort {organisation} som medlem i {forbund}?",
+        consequences=[
+            f"{organisation} är inte längre part i förbundet och kan inte väljas som part i "
+            "nya projektidéer och insatser.",
+            "Vill du ha tillbaka medlemmen får du lägga till den på nytt.",
+        ],
+        button="Ja, ta bort medlemmen",
+    )
+
+
 @login_required
-@require_POST
+@confirm_first(_confirm_member_remove)
+def forbund_member_remove(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
+    forbund = _managed_forbund(request, pk)
+    organisation = _member(forbund, organisation_pk)
+    try:
+        remove_forbund_member(forbund, organisation)
+    except ForbundError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{organisation} är inte längre medlem i förbundet.")
+    return redirect("forbund_manage", pk=forbund.pk)
+
+
+def _confirm_role_remove(request: HttpRequest, pk: int, user_pk: int) -> Confirmation:
+    forbund = _managed_forbund(request, pk)
+    user = get_object_or_404(User, pk=user_pk, forbund_roles__forbund=forbund)
+    return Confirmation(
+        title=f"Ta bort {user}s roll i {forbund}?",
+        consequences=[
+            f"{user} kan inte längre arbeta i förbundet eller se dess uppgifter.",
+            "Vill du ge rollen igen får du lägga till den på nytt.",
+        ],
+        button="Ja, ta bort rollen",
+    )
+
+
+@login_required
+@confirm_first(_confirm_role_remove)
 def role_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     forbund = _managed_forbund(request, pk)
     # Only a person with a role here: any other pk would reveal that user's name (a 404).

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samsyn.parties.choices import OrganisationKind
 from samsyn.parties.models import Forbund, Organisation
-from samsyn.pipeline.models import Idea, Measure, Need
+from samsyn.pipeline.models import Idea, IdeaParty, Measure, Need
 from samsyn.pipeline.steps import Forum, StopReason
 
 
@@ -76,6 +76,10 @@ class IdeaForm(VersionedForm):
             "no_other_owner",
             "agreement_signed_on",
         ]
+        labels = {
+            # Said positively (not "no other party has decided …: No").
+            "no_other_owner": _("Övriga parter avstår från att vara projektägare"),
+        }
         widgets = {
             "agreement_signed_on": DateInput(),
             "purpose": forms.Textarea(attrs={"rows": 3}),
@@ -118,8 +122,12 @@ class MeasureForm(VersionedForm):
 
 
 class IdeaPartyForm(forms.Form):
+    """Add a party (choose it) or change one party's part (prefilled from what is recorded)."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Part"))
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Part"), empty_label=_("Välj part")
+    )
     representative = forms.CharField(label=_("Företrädare"), required=False, max_length=200)
     is_cofinancier = forms.BooleanField(label=_("Medfinansiär"), required=False, initial=True)
     performs_rehabilitation = forms.BooleanField(
@@ -129,6 +137,14 @@ class IdeaPartyForm(forms.Form):
         label=_("Företrädaren har mandat att komma överens om projektägare och medfinansiärer"),
         required=False,
     )
+    mandate_given_on = forms.DateField(
+        label=_("Datum då mandatet gavs"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Dagen då parten gav företrädaren mandatet, till exempel ett beslut eller möte."
+        ),
+    )
     decision_date = forms.DateField(
         label=_("Datum för partens formella beslut"), required=False, widget=DateInput()
     )
@@ -136,9 +152,34 @@ class IdeaPartyForm(forms.Form):
         label=_("Beslutets diarienummer eller paragraf"), required=False, max_length=100
     )
 
-    def __init__(self, *args, forbund: Forbund, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = member_parties(forbund)
+    def __init__(self, *args, forbund: Forbund, idea: Idea, party: IdeaParty | None = None, **kw):
+        if party is not None:
+            kw["initial"] = {
+                "version": idea.version,
+                "representative": party.representative,
+                "is_cofinancier": party.is_cofinancier,
+                "performs_rehabilitation": party.performs_rehabilitation,
+                "mandate": party.mandate_confirmed_at is not None,
+                "mandate_given_on": party.mandate_given_on,
+                "decision_date": party.decision_date,
+                "decision_reference": party.decision_reference,
+                **kw.get("initial", {}),
+            }
+        super().__init__(*args, **kw)
+        self.party = party
+        if party is not None:
+            del self.fields["organisation"]  # the party is the one being changed
+        else:
+            taken = idea.parties.values("organisation")
+            self.fields["organisation"].queryset = member_parties(forbund).exclude(pk__in=taken)
+
+    def clean(self):
+        data = super().clean()
+        # A new mandate needs its date; one recorded before dates were asked keeps going.
+        already = self.party is not None and self.party.mandate_confirmed_at is not None
+        if data.get("mandate") and not data.get("mandate_given_on") and not already:
+            self.add_error("mandate_given_on", _("Ange datumet då företrädaren fick mandatet."))
+        return data
 
 
 class TransitionForm(forms.Form):
@@ -170,11 +211,12 @@ class ForbundForm(forms.Form):
         queryset=Organisation.objects.filter(kind=OrganisationKind.KOMMUN),
         label=_("Medlemskommuner"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        # Checkboxes, not a Ctrl-click multi-select; samsyn.js adds a search field.
+        widget=forms.CheckboxSelectMultiple(attrs={"data-searchable": "ja"}),
     )
     regioner = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.filter(kind=OrganisationKind.REGION),
         label=_("Medlemsregioner"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
     )

@@ -161,10 +161,13 @@ class IdeaParty(models.Model):
     is_cofinancier = models.BooleanField(_("medfinansiär"), default=True)
     performs_rehabilitation = models.BooleanField(_("utför rehabiliteringsinsatser"), default=False)
     representative = models.CharField(_("företrädare"), max_length=200, blank=True)
+    # When it was recorded in Samsyn (and by whom) ...
     mandate_confirmed_at = models.DateTimeField(_("mandat bekräftat"), null=True, blank=True)
     mandate_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # ... and when the party gave its representative the mandate, as the user enters it.
+    mandate_given_on = models.DateField(_("mandatet gavs"), null=True, blank=True)
     decision_date = models.DateField(_("partens formella beslut"), null=True, blank=True)
     decision_reference = models.CharField(
         _("beslutets diarienummer eller paragraf"), max_length=100, blank=True

@@ -358,3 +358,19 @@ def idea_transition_violations(
     if to_step == IdeaStep.SUBMITTED:
         violations += r7_only_owner_submits(facts, actor_organisation_id)
     return violations
+
+
+# Bounds of values ----------------------------------------------------------------------------
+
+
+def dates_not_in_future(today: dt.date, **dates: tuple[str, dt.date | None]) -> list[Violation]:
+    """A mandate given or a decision taken is a fact about the past: never after today.
+
+    `dates` maps a field name to (its Swedish name, its value); the violation's rule is the field
+    name, so a form can show the message by that field.
+    """
+    return [
+        Violation(name, f"{label} kan inte vara ett datum efter i dag ({today:%Y-%m-%d}).")
+        for name, (label, value) in dates.items()
+        if value is not None and value > today
+    ]

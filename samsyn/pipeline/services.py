@@ -46,7 +46,7 @@ class PipelineError(Exception):
 class StaleEdit(PipelineError):
     def __init__(self, record: Any):
         super().__init__(
-            f"Någon annan har ändrat {record._meta.verbose_name} “{record}” sedan du öppnade den. "
+            f"Någon annan har ändrat {record._meta.verbose_name} ”{record}” sedan du öppnade den. "
             "Dina ändringar har inte sparats; hämta den senaste versionen och gör om ändringen."
         )
 
@@ -212,13 +212,23 @@ def set_idea_party(
     performs_rehabilitation: bool | None = None,
     representative: str | None = None,
     mandate: bool | None = None,
+    mandate_given_on: dt.date | None = None,
     decision_date: dt.date | None = None,
     decision_reference: str | None = None,
 ) -> IdeaParty:
     """Add a party to an idea or change its part: co-financing, mandate (R6), decision (R7).
 
     An argument left as None keeps what is recorded (or the default for a new party).
+    `mandate_given_on` is the day the party gave its representative the mandate, as the user
+    states it; the moment it was recorded in Samsyn is kept beside it.
     """
+    too_late = rules.dates_not_in_future(
+        timezone.localdate(),
+        mandate_given_on=("Datumet för mandatet", mandate_given_on),
+        decision_date=("Datumet för partens beslut", decision_date),
+    )
+    if too_late:
+        raise PipelineError(too_late)
     idea = _lock_current(idea, expected_version)
     if organisation.kind == OrganisationKind.FORBUND:
         raise PipelineError(
@@ -244,6 +254,9 @@ def set_idea_party(
     elif mandate is False:
         party.mandate_confirmed_at = None
         party.mandate_confirmed_by = None
+        party.mandate_given_on = None
+    if mandate is not False and mandate_given_on is not None:
+        party.mandate_given_on = mandate_given_on
     if decision_date is not None or decision_reference is not None:
         party.decision_date = decision_date
         party.decision_reference = decision_reference or ""
@@ -291,8 +304,8 @@ def move_idea(
     _check_forum(forum)
     if to_step not in idea_next_steps(idea.step):
         raise PipelineError(
-            f"En projektidé kan inte gå från “{IdeaStep(idea.step).label}” till "
-            f"“{IdeaStep(to_step).label}”."
+            f"En projektidé kan inte gå från ”{IdeaStep(idea.step).label}” till "
+            f"”{IdeaStep(to_step).label}”."
         )
     facts = idea_facts(idea)
     violations = rules.idea_transition_violations(
@@ -346,7 +359,7 @@ def _stop_reason_problems(stop_reason: str, note: str) -> list[rules.Violation]:
     if stop_reason not in StopReason.values:
         return [rules.Violation("", "Ange skälet till att arbetet stoppas.")]
     if stop_reason == StopReason.OTHER and not note.strip():
-        return [rules.Violation("", "Beskriv skälet i anteckningen när du väljer “Annat skäl”.")]
+        return [rules.Violation("", "Beskriv skälet i anteckningen när du väljer ”Annat skäl”.")]
     return []
 
 
@@ -453,8 +466,8 @@ def move_measure(
     _check_forum(forum)
     if to_step not in measure_next_steps(measure.step):
         raise PipelineError(
-            f"En insats kan inte gå från “{MeasureStep(measure.step).label}” till "
-            f"“{MeasureStep(to_step).label}”."
+            f"En insats kan inte gå från ”{MeasureStep(measure.step).label}” till "
+            f"”{MeasureStep(to_step).label}”."
         )
     violations = measure_step_problems(measure, to_step, forum)
     update = ["step"]

@@ -9,6 +9,11 @@ urlpatterns = [
     path("forbund/<int:pk>/", views.forbund_detail, name="forbund"),
     path("forbund/<int:pk>/hantera/", parties_views.forbund_manage, name="forbund_manage"),
     path(
+        "forbund/<int:pk>/medlemmar/<int:organisation_pk>/ta-bort/",
+        parties_views.forbund_member_remove,
+        name="forbund_member_remove",
+    ),
+    path(
         "forbund/<int:pk>/roller/<int:user_pk>/ta-bort/",
         parties_views.role_remove,
         name="role_remove",
@@ -23,6 +28,11 @@ urlpatterns = [
     path("projektideer/<int:pk>/", views.idea_detail, name="idea"),
     path("projektideer/<int:pk>/andra/", views.idea_edit, name="idea_edit"),
     path("projektideer/<int:pk>/parter/", views.idea_party, name="idea_party"),
+    path(
+        "projektideer/<int:pk>/parter/<int:organisation_pk>/",
+        views.idea_party_edit,
+        name="idea_party_edit",
+    ),
     path(
         "projektideer/<int:pk>/parter/<int:organisation_pk>/ta-bort/",
         views.idea_party_remove,

@@ -9,15 +9,15 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from samsyn.exports import dated, table_response
+from samsyn.http import Confirmation, confirm_first, post_only
 from samsyn.parties.access import Permission, access_forbund, can
 from samsyn.parties.models import Forbund, Organisation
 from samsyn.parties.services import ForbundError, create_forbund
 from samsyn.pipeline import services
 from samsyn.pipeline.access import access_idea, access_measure, access_need
-from samsyn.pipeline.filters import IdeaFilter, MeasureFilter, NeedFilter
+from samsyn.pipeline.filters import IdeaFilter, MeasureFilter, NeedFilter, owners_for
 from samsyn.pipeline.forms import (
     ForbundForm,
     IdeaForm,
@@ -51,7 +51,9 @@ def add_errors(form, error: Exception) -> None:
     """Show a domain refusal or validation error on the form, keeping what the user typed."""
     if isinstance(error, services.PipelineError):
         for violation in error.violations:
-            form.add_error(None, violation.message)
+            # A bound on one value names its field as the rule (rules.dates_not_in_future).
+            where = violation.rule if violation.rule in form.fields else None
+            form.add_error(where, violation.message)
     elif isinstance(error, ValidationError):
         if hasattr(error, "error_dict"):
             for field, errors in error.message_dict.items():
@@ -276,6 +278,7 @@ def idea_list(request: HttpRequest) -> HttpResponse:
             "owner", "need__forbund__organisation"
         ),
     )
+    ideas.filters["owner"].queryset = owners_for(Forbund.objects.visible_to(request.user))
     qs = ideas.qs.order_by("-pk")
     if fmt := request.GET.get("format"):
         return table_response(fmt, dated("projektideer"), IDEA_HEADER, _idea_rows(qs))
@@ -336,7 +339,7 @@ def _idea_context(request, idea: Idea, **extra) -> dict:
         "transition_form": TransitionForm(
             step_choices=step_choices, initial={"version": idea.version}
         ),
-        "party_form": IdeaPartyForm(forbund=forbund, initial={"version": idea.version}),
+        "party_form": IdeaPartyForm(forbund=forbund, idea=idea, initial={"version": idea.version}),
     }
     context.update(extra)
     return context
@@ -379,38 +382,85 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _save_party(request, idea: Idea, organisation: Organisation, data: dict) -> None:
+    """Every field of the form is sent and prefilled, so what the user left alone stays."""
+    services.set_idea_party(
+        idea,
+        organisation,
+        by=request.user,
+        expected_version=data["version"],
+        is_cofinancier=data["is_cofinancier"],
+        performs_rehabilitation=data["performs_rehabilitation"],
+        representative=data["representative"],
+        mandate=data["mandate"],
+        mandate_given_on=data["mandate_given_on"],
+        decision_date=data["decision_date"],
+        decision_reference=data["decision_reference"],
+    )
+
+
 @login_required
-@require_POST
+@post_only
 def idea_party(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a party that is not yet part of the idea (changing one is idea_party_edit)."""
     idea = access_idea(request.user, pk)
     require(request.user, idea.need.forbund, Permission.EDIT_PIPELINE)
-    form = IdeaPartyForm(request.POST, forbund=idea.need.forbund)
+    form = IdeaPartyForm(request.POST, forbund=idea.need.forbund, idea=idea)
     if form.is_valid():
-        data = form.cleaned_data
+        organisation = form.cleaned_data["organisation"]
         try:
-            services.set_idea_party(
-                idea,
-                data["organisation"],
-                by=request.user,
-                expected_version=data["version"],
-                is_cofinancier=data["is_cofinancier"],
-                performs_rehabilitation=data["performs_rehabilitation"],
-                representative=data["representative"],
-                mandate=data["mandate"],
-                # An empty decision field keeps what is recorded: the form is not prefilled.
-                decision_date=data["decision_date"] or None,
-                decision_reference=data["decision_reference"] or None,
-            )
+            _save_party(request, idea, organisation, form.cleaned_data)
         except services.PipelineError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"{data['organisation']} är sparad som part.")
+            messages.success(request, f"{organisation} är sparad som part.")
             return redirect("idea", pk=idea.pk)
     return render(request, "pipeline/idea.html", _idea_context(request, idea, party_form=form))
 
 
 @login_required
-@require_POST
+def idea_party_edit(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
+    idea = access_idea(request.user, pk)
+    forbund = idea.need.forbund
+    require(request.user, forbund, Permission.EDIT_PIPELINE)
+    party = get_object_or_404(
+        idea.parties.select_related("organisation"), organisation_id=organisation_pk
+    )
+    form = IdeaPartyForm(request.POST or None, forbund=forbund, idea=idea, party=party)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_party(request, idea, party.organisation, form.cleaned_data)
+        except services.PipelineError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"{party.organisation} är sparad som part.")
+            return redirect("idea", pk=idea.pk)
+    return render(
+        request,
+        "pipeline/idea_party_form.html",
+        {"form": form, "idea": idea, "need": idea.need, "forbund": forbund, "party": party},
+    )
+
+
+def _confirm_party_remove(request, pk: int, organisation_pk: int) -> Confirmation:
+    idea = access_idea(request.user, pk)
+    require(request.user, idea.need.forbund, Permission.EDIT_PIPELINE)
+    party = get_object_or_404(
+        idea.parties.select_related("organisation"), organisation_id=organisation_pk
+    )
+    return Confirmation(
+        title=f"Ta bort {party.organisation} som part i {idea}?",
+        consequences=[
+            f"{party.organisation} tas bort som part i projektidén.",
+            "Det som är registrerat om parten försvinner: företrädare, medfinansiering, mandat "
+            "och beslut. Ändringen syns i historiken.",
+        ],
+        button="Ja, ta bort parten",
+    )
+
+
+@login_required
+@confirm_first(_confirm_party_remove)
 def idea_party_remove(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
     idea = access_idea(request.user, pk)
     require(request.user, idea.need.forbund, Permission.EDIT_PIPELINE)
@@ -457,12 +507,12 @@ def _take_step(request, record, move, next_steps, steps, noun: str) -> tuple[Tra
     except services.PipelineError as exc:
         add_errors(form, exc)
         return form, False
-    messages.success(request, f"{noun} är nu i steget “{steps(data['to']).label}”.")
+    messages.success(request, f"{noun} är nu i steget ”{steps(data['to']).label}”.")
     return form, True
 
 
 @login_required
-@require_POST
+@post_only
 def idea_move(request: HttpRequest, pk: int) -> HttpResponse:
     idea = access_idea(request.user, pk)
     require(request.user, idea.need.forbund, Permission.EDIT_PIPELINE)
@@ -557,7 +607,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def measure_move(request: HttpRequest, pk: int) -> HttpResponse:
     measure = access_measure(request.user, pk)
     require(request.user, measure.need.forbund, Permission.EDIT_PIPELINE)

@@ -89,6 +89,7 @@ def test_get_idea_lists_parties(as_user, erik, idea):
             "has_mandate": False,
             "mandate_confirmed_at": None,
             "mandate_confirmed_by": None,
+            "mandate_given_on": None,
             "decision_date": "2026-05-01",
             "decision_reference": "KS 2026/12 § 4",
         }

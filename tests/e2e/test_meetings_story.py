@@ -99,6 +99,13 @@ def test_plan_a_meeting_write_minutes_record_a_need_and_approve(
     # Approve the minutes: afterwards nothing can be written.
     field(page, "Justerare").fill("Bob Borås")
     page.get_by_role("button", name="Justera protokollet").click()
+    # Nothing irreversible on one click: a page says what will happen first.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Justera protokollet från Beredningsgruppen i december?"
+    )
+    check_a11y()
+    assert not Meeting.objects.get(pk=meeting.pk).is_approved
+    page.get_by_role("button", name="Ja, justera protokollet").click()
     expect(page.get_by_role("status")).to_contain_text("Protokollet är justerat")
     check_a11y()
     expect(page.get_by_text("Protokollet är justerat och kan inte längre ändras.")).to_be_visible()

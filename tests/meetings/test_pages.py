@@ -7,12 +7,15 @@ import io
 import pytest
 from django.urls import reverse
 
+from samsyn.http import CONFIRMED as CONFIRMED_FIELD
 from samsyn.meetings import services
 from samsyn.meetings.models import AgendaItem, Decision, Meeting
 from samsyn.pipeline.models import Need
 from tests.auth import log_in
 from tests.factories import kommun
 from tests.meetings.conftest import at
+
+CONFIRMED = {CONFIRMED_FIELD: "ja"}  # the "Är du säker?" page was answered
 
 
 def form_date(value) -> str:
@@ -151,6 +154,7 @@ def test_approved_minutes_cannot_change_through_pages(client, alice, beredning, 
         {
             "justera-adjusters": "Bob Borås",
             "justera-version": Meeting.objects.get(pk=beredning.pk).version,
+            **CONFIRMED,
         },
     )
     assert response.status_code == 302
@@ -163,7 +167,7 @@ def test_approved_minutes_cannot_change_through_pages(client, alice, beredning, 
         (reverse("minutes_save", args=[item.pk]), {f"p{item.pk}-minutes": "Ändrad"}),
         (reverse("agenda_item_add", args=[meeting.pk]), {"punkt-title": "Ny"}),
         (reverse("decision_add", args=[item.pk]), {f"d{item.pk}-text": "Beslut"}),
-        (reverse("agenda_item_remove", args=[item.pk]), {}),
+        (reverse("agenda_item_remove", args=[item.pk]), CONFIRMED),
         (
             reverse("need_from_item", args=[item.pk]),
             {f"b{item.pk}-title": "B", f"b{item.pk}-target_group": "M"},
@@ -311,7 +315,7 @@ def test_the_coordinator_manages_the_networks_members(client, alice, bob, networ
     assert network.members.filter(pk=region("14").pk).exists()
     client.post(
         reverse("network_member", args=[network.pk]),
-        {"organisation": kommun("1490").pk, "action": "ta-bort"},
+        {"organisation": kommun("1490").pk, "action": "ta-bort", **CONFIRMED},
     )
     log_in(client, bob)  # Borås left: bob no longer sees the network
     assert client.get(reverse("network", args=[network.pk])).status_code == 404

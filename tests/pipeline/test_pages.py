@@ -143,22 +143,30 @@ def test_r1_page_refuses_a_step_taken_at_the_board(client, alice, idea):
     assert idea.step == IdeaStep.NEED_IDENTIFIED
 
 
+MANDATE_DAY = dt.date.today() - dt.timedelta(days=10)
+
+
 def test_party_with_mandate_then_owner_agreed_through_pages(client, alice, idea):
     log_in(client, alice)
     for org in (kommun("1490"), region("14")):
         idea.refresh_from_db()
+        # The owner is a party from the start: it is changed on its own page, not added.
+        saved = idea.parties.filter(organisation=org).exists()
+        url = reverse("idea_party_edit", args=[idea.pk, org.pk]) if saved else None
         response = client.post(
-            reverse("idea_party", args=[idea.pk]),
+            url or reverse("idea_party", args=[idea.pk]),
             {
                 "version": idea.version,
                 "organisation": org.pk,
                 "representative": "Företrädare",
                 "is_cofinancier": "on",
                 "mandate": "on",
+                "mandate_given_on": MANDATE_DAY.isoformat(),
             },
         )
         assert response.status_code == 302
     idea.refresh_from_db()
+    assert {p.mandate_given_on for p in idea.parties.all()} == {MANDATE_DAY}
     for step in (IdeaStep.IDEA_DESIGNED, IdeaStep.OWNER_AGREED):
         response = client.post(
             reverse("idea_move", args=[idea.pk]),

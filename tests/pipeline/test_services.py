@@ -180,7 +180,7 @@ def test_a_rejected_application_ends_the_idea(sjuharad, alice, bob):
     services.move_idea(idea, IdeaStep.REJECTED, by=alice, forum=Forum.ESF_RADET)
     assert fresh(idea).step == IdeaStep.REJECTED
     with pytest.raises(
-        PipelineError, match="kan inte gå från “Avslagen” till “Projektet genomförs”"
+        PipelineError, match="kan inte gå från ”Avslagen” till ”Projektet genomförs”"
     ):
         services.move_idea(idea, IdeaStep.RUNNING, by=bob, forum=Forum.OTHER)
 
@@ -321,7 +321,7 @@ def test_r5_left_routine_only_when_outside_finsam(sjuharad, alice):
 
     # Only inside the preparatory structure: a drafted application cannot leave the routine.
     drafting = boras_idea_at(sjuharad, IdeaStep.APPLICATION_DRAFTED, by=alice)
-    with pytest.raises(PipelineError, match="kan inte gå från “Ansökan skrivs” till “Lämnat"):
+    with pytest.raises(PipelineError, match="kan inte gå från ”Ansökan skrivs” till ”Lämnat"):
         services.move_idea(drafting, IdeaStep.LEFT_ROUTINE, by=alice)
 
 
@@ -387,17 +387,17 @@ def test_move_not_allowed_by_the_state_machine_is_refused(sjuharad, alice):
     with pytest.raises(PipelineError) as refusal:
         services.move_idea(idea, IdeaStep.SUBMITTED, by=alice)
     assert str(refusal.value) == (
-        "En projektidé kan inte gå från “Behov av ESF+-projekt identifierat” till "
-        "“Ansökan inskickad till ESF-rådet”."
+        "En projektidé kan inte gå från ”Behov av ESF+-projekt identifierat” till "
+        "”Ansökan inskickad till ESF-rådet”."
     )
     with pytest.raises(PipelineError, match="Okänt steg: approved"):
         services.move_idea(idea, "approved", by=alice)
-    with pytest.raises(PipelineError, match="kan inte gå från .* till “Behov av ESF"):
+    with pytest.raises(PipelineError, match="kan inte gå från .* till ”Behov av ESF"):
         services.move_idea(idea, IdeaStep.NEED_IDENTIFIED, by=alice)
     assert idea_state(idea) == before
 
     completed = boras_idea_at(sjuharad, IdeaStep.COMPLETED, by=alice)
-    with pytest.raises(PipelineError, match="kan inte gå från “Avslutat” till “Stoppad”"):
+    with pytest.raises(PipelineError, match="kan inte gå från ”Avslutat” till ”Stoppad”"):
         services.move_idea(
             completed, IdeaStep.STOPPED, by=alice, stop_reason=StopReason.NOT_PRIORITISED
         )
@@ -455,7 +455,7 @@ def test_stale_update_need_is_refused_and_the_first_change_kept(sjuharad, alice,
         services.update_need(
             alices_copy, by=alice, expected_version=alices_copy.version, title="Unga i Sjuhärad"
         )
-    assert "Någon annan har ändrat behov “Unga vuxna” sedan du öppnade den" in str(refusal.value)
+    assert "Någon annan har ändrat behov ”Unga vuxna” sedan du öppnade den" in str(refusal.value)
     kept = fresh(need)
     assert (kept.title, kept.version) == ("Unga vuxna i Borås", 2)
     assert kept.history.first().history_user == bob
@@ -669,8 +669,8 @@ def test_measure_moves_outside_the_state_machine_are_refused(sjuharad, alice):
     with pytest.raises(PipelineError) as refusal:
         services.move_measure(measure, MeasureStep.BOARD_DECIDED, by=alice, forum=Forum.STYRELSE)
     assert str(refusal.value) == (
-        "En insats kan inte gå från “Behov av insats identifierat” till "
-        "“Styrelsen har beslutat om finansiering”."
+        "En insats kan inte gå från ”Behov av insats identifierat” till "
+        "”Styrelsen har beslutat om finansiering”."
     )
     assert fresh(measure).version == measure.version
 
@@ -694,7 +694,7 @@ def test_stop_a_measure(sjuharad, alice):
         StopReason.NEED_MET_OTHERWISE,
     )
     assert stopped.stop_note == "Kommunen tog över i ordinarie verksamhet."
-    with pytest.raises(PipelineError, match="kan inte gå från “Stoppad”"):
+    with pytest.raises(PipelineError, match="kan inte gå från ”Stoppad”"):
         services.move_measure(measure, MeasureStep.RUNNING, by=alice)
 
 
