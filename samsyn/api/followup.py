@@ -88,7 +88,7 @@ def indicators(request: HttpRequest):
     som perioden berör. Varje tal är `{"value": n, "suppressed": false}`; ett tal under
     `min_cell` (5), eller ett som skulle avslöja ett sådant, är `{"value": null,
     "suppressed": true, "reason": "small" | "secondary" | "not_broken_down"}`. Funktionsnedsättning
-    och minoritet (GDPR art. 9) redovisas bara totalt."""
+    och minoritet (GDPR art. 9) redovisas bara totalt och bara utan period."""
     params = _params(request)
     years, table = disclosure.followup_indicators(params.forbund, params.period)
     return {

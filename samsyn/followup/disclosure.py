@@ -14,7 +14,8 @@ indicator table, results, timelines) builds them from the exact counts and hands
   below the threshold (a total minus the other cells, or the bounds "färre än 5" and "dolt"
   imply), one more cell of that group is hidden, the smallest part first, else the total, and
   shown as "dolt". Totals are therefore suppressed, never rounded;
-- GDPR art. 9 indicators (`disability`, `minority`) are never broken down by gender.
+- GDPR art. 9 indicators (`disability`, `minority`) are never broken down: only their total
+  over the whole time, never by gender nor for part of the time.
 
 The query functions (`indicator_report`, `project_results`) stay exact; this module works on
 their output, so caching or rewriting them does not touch the rule.
@@ -74,7 +75,7 @@ class Cell:
         if self.reason == SMALL:
             return _("färre än %(n)s") % {"n": min_cell()}
         if self.reason == NOT_BROKEN_DOWN:
-            return _("visas bara totalt")
+            return _("visas inte uppdelat")
         return _("dolt")
 
 
@@ -214,13 +215,18 @@ def art9_rows(report: Iterable[str]) -> list[str]:
 
 
 def protect_indicators(
-    report: Mapping[str, Mapping[str, int]], hidden: Iterable[tuple[str, str]] = ()
+    report: Mapping[str, Mapping[str, int]],
+    hidden: Iterable[tuple[str, str]] = (),
+    *,
+    whole_time: bool = True,
 ) -> dict[str, dict[str, Cell]]:
     """The indicator table (indicator → gender → count) as it may leave project staff.
 
-    `hidden`: cells that must stay hidden because a unit they sum up hides them."""
+    `hidden`: cells that must stay hidden because a unit they sum up hides them. Art. 9 rows
+    show only their total, and only when the table covers the whole time (`whole_time`)."""
     values, groups, unpublished = _indicator_relations(report)
-    withheld = {(row, g): NOT_BROKEN_DOWN for row in art9_rows(report) for g in GENDERS}
+    art9_columns = GENDERS if whole_time else (*GENDERS, "total")
+    withheld = {(row, g): NOT_BROKEN_DOWN for row in art9_rows(report) for g in art9_columns}
     k = min_cell()
     for cell in hidden:
         withheld.setdefault(cell, SMALL if values[cell] < k else SECONDARY)
@@ -391,13 +397,14 @@ def followup_indicators(forbund, period: Period) -> tuple[Period, dict[str, dict
     # where every unit shows it: otherwise two selections (2025–2026 and 2025, or two förbund
     # and one) would tell, by difference, what the other unit hides.
     units = unit_reports(participants)
+    whole_time = not (period.start or period.end)
     if len(units) <= 1:
-        return years, protect_indicators(exact)
+        return years, protect_indicators(exact, whole_time=whole_time)
     hidden = set()
     for report in units.values():
         table = protect_indicators(report)
         hidden |= {(row, g) for row, by in table.items() for g, c in by.items() if c.suppressed}
-    return years, protect_indicators(exact, hidden)
+    return years, protect_indicators(exact, hidden, whole_time=whole_time)
 
 
 def unit_reports(participants) -> dict[tuple[int, int], dict[str, dict[str, int]]]:
