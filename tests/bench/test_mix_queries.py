@@ -30,7 +30,7 @@ PINNED = {
     "/forbund/{forbund}/behov/": 8,
     "/projektideer/": 7,
     "/projektideer/?step=running&step=completed&owner_kind=kommun": 7,
-    "/projektideer/{idea}/": 13,
+    "/projektideer/{idea}/": 14,  # + the parties still to add (the add form offers only those)
     "/forbund/{forbund}/?track=F": 11,
     "/insatser/{measure}/": 10,
     "/uppfoljning/": 39,  # + the per-unit grouping that disclosure control needs
