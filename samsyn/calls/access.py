@@ -56,6 +56,15 @@ def can_review(user: User, call: Call) -> Decision:
     )
 
 
+def can_see_paper(user: User, call: Call) -> Decision:
+    """The prioritisation paper is for those who manage or prepare the call's prioritisation."""
+    if can_review(user, call) or can_manage_calls(user, call.regional_plan_id):
+        return Decision(True)
+    return Decision(
+        False, "Prioriteringsunderlaget är för dem som förvaltar eller bereder utlysningen."
+    )
+
+
 def can_edit_application(user: User, application: Application) -> Decision:
     """The förbund's kansli and beredningsgrupp prepare the application, as they do the idea."""
     return can(user, application.idea.need.forbund, Permission.EDIT_PIPELINE)

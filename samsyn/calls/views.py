@@ -19,6 +19,7 @@ from samsyn.calls.access import (
     can_manage_any_calls,
     can_manage_calls,
     can_review,
+    can_see_paper,
 )
 from samsyn.calls.choices import CALL_PHASES, ApplicationStatus, CallPhase, CostCategory
 from samsyn.calls.export import paper_pdf, paper_xlsx
@@ -167,6 +168,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "call": call,
             "can_manage": can_manage,
+            "can_see_paper": can_see_paper(request.user, call),
             "applications": applications,
             "phases": [
                 {"label": CallPhase(p).label, "current": p == call.phase, "done": i < phase_index}
@@ -273,12 +275,7 @@ def call_principle_remove(request: HttpRequest, pk: int, code: str) -> HttpRespo
 
 def _paper_access(request: HttpRequest, pk: int):
     call = access_call(request.user, pk)
-    if not (
-        can_review(request.user, call) or can_manage_calls(request.user, call.regional_plan_id)
-    ):
-        raise PermissionDenied(
-            "Prioriteringsunderlaget är för dem som förvaltar eller bereder utlysningen."
-        )
+    _deny_unless(can_see_paper(request.user, call))
     return call
 
 

@@ -14,3 +14,11 @@ def get(mapping, key):
 @register.filter
 def split(value: str):
     return value.split()
+
+
+@register.filter
+def sees_participants_of(user, project) -> bool:
+    """Whether the user may open the project's participants (its staff only): no link else."""
+    from samsyn.followup.access import is_staff
+
+    return bool(is_staff(user, project))
