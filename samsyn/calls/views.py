@@ -379,6 +379,7 @@ def _application_context(request, app: Application, **extra) -> dict:
         "totals": services.totals(app),
         "cofinancing": [(c, decisions.get(c.organisation_id)) for c in cofinancing],
         "can_edit": can_edit,
+        "can_see_idea": can(request.user, app.idea.need.forbund, Permission.VIEW),
         "is_draft": app.status == ApplicationStatus.DRAFT,
         "blockers": services.submission_violations(app, request.user)
         if app.status == ApplicationStatus.DRAFT
