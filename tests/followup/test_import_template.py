@@ -42,7 +42,7 @@ def test_import_template_is_linked_and_its_swedish_columns_are_read_back(
     response = client.post(
         f"/projektideer/{running_idea.pk}/deltagare/import/", {"file": filled}, follow=True
     )
-    assert "1 deltagare har lästs in." in response.content.decode(), re.findall(r"<li>[^<]*</li>", response.content.decode())[-6:]
+    assert "1 deltagare har lästs in." in response.content.decode()
     participant = Participant.objects.get()
     assert participant.gender == "woman" and participant.labour_status == "unemployed"
 
