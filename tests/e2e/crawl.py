@@ -23,6 +23,8 @@ The same module serves `make screenshots` (scripts/screenshots.py).
 from __future__ import annotations
 
 import re
+import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
@@ -82,6 +84,7 @@ class Crawl:
     pages: dict[str, list[str]] = field(default_factory=dict)  # role → urls opened
     statuses: dict[str, int] = field(default_factory=dict)
     routes_reached: set[str] = field(default_factory=set)
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
 
     def local(self, url: str) -> bool:
         return urlsplit(url).netloc == urlsplit(self.base_url).netloc
@@ -245,7 +248,9 @@ def check_layout(crawl: Crawl, page, key: str, role: str, width: int) -> None:
                     role,
                 )
             )
+    started = time.monotonic()
     violations = run_axe(page)
+    crawl.seconds[f"axe@{width}"] += time.monotonic() - started
     if violations:
         crawl.findings.append(Finding(f"axe@{width}", page.url, axe_summary(violations), role))
 
@@ -263,7 +268,11 @@ def check_text(crawl: Crawl, page, role: str) -> None:
 
 
 def check_download(crawl: Crawl, context, link: Link, role: str, via: str) -> None:
+    started = time.monotonic()
     response = context.request.get(link.url, max_redirects=0, fail_on_status_code=False)
+    crawl.seconds["download " + urlsplit(link.url).path.rsplit(".", 1)[-1][:5]] += (
+        time.monotonic() - started
+    )
     crawl.statuses[link.url] = response.status
     content_type = response.headers.get("content-type", "")
     if response.status >= 400:
@@ -300,11 +309,12 @@ def crawl_user(
         per_route: dict[str, int] = {}
         first_to_reach: set[str] = set()
         opened: list[str] = []
-        phone_pending: list[tuple[str, str]] = []
         while queue:
             url, via = queue.pop(0)
             key = route_key(crawl, url)
+            started = time.monotonic()
             response = page.goto(url, wait_until="domcontentloaded")
+            crawl.seconds["goto"] += time.monotonic() - started
             status = response.status if response else 0
             crawl.statuses[url] = status
             opened.append(url)
@@ -321,13 +331,23 @@ def crawl_user(
             content_type = (response.headers.get("content-type", "") if response else "")
             if not content_type.startswith("text/html"):
                 continue
+            started = time.monotonic()
             check_text(crawl, page, role)
+            crawl.seconds["text"] += time.monotonic() - started
             check_layout(crawl, page, key, role, DESKTOP["width"])
-            if (key, PHONE["width"]) not in crawl.checked:
-                phone_pending.append((url, key))
             if on_page:
                 on_page(page, role, key)
-            for raw in page.evaluate(COLLECT_JS):
+            if (key, PHONE["width"]) not in crawl.checked:
+                # The same page on a phone: the viewport shrinks, as when a tablet turns.
+                page.set_viewport_size(PHONE)
+                check_layout(crawl, page, key, role, PHONE["width"])
+                if on_page:
+                    on_page(page, role, key)
+                page.set_viewport_size(DESKTOP)
+            started = time.monotonic()
+            links = page.evaluate(COLLECT_JS)
+            crawl.seconds["collect"] += time.monotonic() - started
+            for raw in links:
                 link = Link(raw["url"], raw["text"], raw["download"])
                 if not link.url.startswith(("http://", "https://")) or not crawl.local(link.url):
                     continue
@@ -358,14 +378,6 @@ def crawl_user(
                     continue
                 per_route[tkey] = per_route.get(tkey, 0) + 1
                 queue.append((target, url))
-        page.set_viewport_size(PHONE)
-        for url, key in phone_pending:
-            if (key, PHONE["width"]) in crawl.checked:
-                continue
-            page.goto(url)
-            check_layout(crawl, page, key, role, PHONE["width"])
-            if on_page:
-                on_page(page, role, key)
         crawl.pages[role] = opened
     finally:
         context.close()
