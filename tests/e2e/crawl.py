@@ -10,7 +10,8 @@ and every download, and records what a user would stumble over:
   as R6 or A1 standing alone);
 - `number`: a number of 10 000 or more written without thousands separators;
 - `width`: at 390 px, a page wider than the viewport (the whole page scrolls sideways);
-- `axe`: a WCAG 2.1 A/AA violation.
+- `axe`: a WCAG 2.1 A/AA violation;
+- `foreign-request`: anything the page asks of another host.
 
 To stay within CI's budget, addresses are grouped by their URL-conf route (and the names of
 their query parameters): each user opens at most `PER_ROUTE` addresses of a route, and axe and
@@ -297,7 +298,14 @@ def crawl_user(
     """Log in as `role` and click through everything visible, at desktop and phone width."""
     context = browser.new_context(base_url=crawl.base_url, locale="sv-SE", viewport=DESKTOP)
     context.set_default_timeout(15_000)
+    # Nothing may leave the machine (GDPR chap. V): a request elsewhere is refused and noted.
     context.route(lambda url: not crawl.local(url), lambda route: route.abort())
+    context.on(
+        "request",
+        lambda request: None
+        if crawl.local(request.url) or request.url.startswith(("data:", "blob:", "about:"))
+        else crawl.findings.append(Finding("foreign-request", request.url, "annan värd", role)),
+    )
     page = context.new_page()
     try:
         log_in(page, role, password, totp_code)
