@@ -19,6 +19,7 @@ import tempfile
 import time
 import urllib.request
 from binascii import unhexlify
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,14 +95,16 @@ def shoot(base: str) -> None:
         except Resolver404:
             return path
 
-    taken: set[tuple[str, int]] = set()
+    taken: set[tuple] = set()
 
     def on_page(page, role: str, key: str) -> None:
         width = page.viewport_size["width"]
-        if (key, width) in taken:
+        if (key, width) in taken:  # the start page's key names its user
             return
         taken.add((key, width))
         name = re.sub(r"[^a-z0-9]+", "-", key.lower().replace("<int:pk>", "id")).strip("-")
+        if key.startswith("/"):
+            name = "start"
         path = OUT / str(width) / f"{name or 'start'}-{role}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(path), full_page=True)
@@ -123,7 +126,9 @@ def shoot(base: str) -> None:
     count = sum(1 for _ in OUT.rglob("*.png"))
     print(f"{count} skärmbilder i {OUT.relative_to(ROOT)}/ (1366/ och 390/).")
     if crawl.findings:
-        print(f"Crawlern noterade {len(crawl.findings)} fel; kör tests/e2e/test_crawler.py.")
+        kinds = Counter(f.kind for f in crawl.findings)
+        listed = ", ".join(f"{kind}: {n}" for kind, n in sorted(kinds.items()))
+        print(f"Crawlern noterade ({listed}); tests/e2e/test_crawler.py säger vilka som är kända.")
 
 
 if __name__ == "__main__":

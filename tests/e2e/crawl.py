@@ -320,6 +320,8 @@ def crawl_user(
         while queue:
             url, via = queue.pop(0)
             key = route_key(crawl, url)
+            if urlsplit(url).path == "/":
+                key = f"/ ({role})"  # each role's own start page is checked on its own
             started = time.monotonic()
             response = page.goto(url, wait_until="domcontentloaded")
             crawl.seconds["goto"] += time.monotonic() - started

@@ -43,6 +43,12 @@
       wrapper.dataset.label = labelFor(table);
       table.parentNode.insertBefore(wrapper, table);
       wrapper.appendChild(table);
+      // A date, a code or an amount is one word: it never breaks inside its cell.
+      var cells = table.querySelectorAll("td, th");
+      for (var j = 0; j < cells.length; j++) {
+        var text = cells[j].textContent.trim();
+        if (text.length <= 20 && !/\s/.test(text)) cells[j].classList.add("nowrap");
+      }
     }
     updateAll();
   }
