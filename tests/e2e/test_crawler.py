@@ -98,6 +98,9 @@ def test_crawler_every_demo_user_meets_no_broken_link_code_name_or_sideways_page
     assert all(len(crawl.pages[u]) > 3 for u in users), {u: len(p) for u, p in crawl.pages.items()}
     widths = {w for _, w in crawl.checked}
     assert widths == {1366, 390}
+    opened = sum(len(p) for p in crawl.pages.values())
+    spent = ", ".join(f"{k} {v:.0f} s" for k, v in sorted(crawl.seconds.items()) if v >= 1)
+    print(f"\ncrawler: {len(users)} users, {opened} pages, {len(crawl.checked)} checks; {spent}")
     found = unexpected(crawl.findings, KNOWN_ELSEWHERE)
     assert not found, f"{len(found)} fel som en användare möter:\n" + "\n".join(
         str(f) for f in found
