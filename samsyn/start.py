@@ -31,6 +31,8 @@ PREPARING = [
     IdeaStep.PARTIES_DECIDED,
 ]
 
+CLOSED = [IdeaStep.STOPPED, IdeaStep.LEFT_ROUTINE, IdeaStep.REJECTED, IdeaStep.COMPLETED]
+
 
 @dataclass
 class PipelineStep:
@@ -52,12 +54,13 @@ class KansliWork:
 class Work:
     kansli: list[KansliWork] = field(default_factory=list)
     party_missing: list[IdeaParty] = field(default_factory=list)
+    party_ideas: list[Idea] = field(default_factory=list)
     reviewer_calls: list[Call] = field(default_factory=list)
     managed_calls: list[Call] = field(default_factory=list)
     projects: list[ProjectStaff] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        lists = (self.kansli, self.party_missing, self.reviewer_calls, self.managed_calls)
+        lists = (self.kansli, self.party_ideas, self.reviewer_calls, self.managed_calls)
         return any(lists) or bool(self.projects)
 
 
@@ -98,6 +101,14 @@ def work_for(user: User) -> Work:
     beredning = [r.forbund_id for r in roles if r.role == Role.BEREDNING]
     if beredning and user.organisation_id:
         work.party_missing = list(missing_parties(beredning, user.organisation_id))
+        org = user.organisation_id
+        work.party_ideas = list(
+            Idea.objects.filter(need__forbund__in=beredning)
+            .filter(Q(parties__organisation_id=org) | Q(owner_id=org))
+            .exclude(step__in=CLOSED)
+            .distinct()
+            .order_by("title")
+        )
     calls_roles = list(CallsRole.objects.filter(user=user))
     plans = {r.regional_plan_id for r in calls_roles if r.role == CallsRoleKind.REVIEWER}
     if plans:

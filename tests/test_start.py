@@ -41,6 +41,10 @@ def test_start_page_lands_each_demo_role_on_its_work_and_every_link_there_opens(
             "Hälsofrämjande arbetsträning",
         ],
         "eva": ["Idéer där mandat eller beslut saknas för Västra Götalandsregionen"],
+        "cecilia": [
+            "Idéer där Försäkringskassan är part eller projektägare",
+            "Samordnad rehabilitering med Försäkringskassan som projektägare",
+        ],
         # The partnership's reviewer: the calls she prioritises.
         "rebecka": ["Utlysningar du bereder prioriteringen för", "Prioriteringsunderlag:"],
         "sara": ["Utlysningar du förvaltar"],
