@@ -2,9 +2,12 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-MANAGE := SAMSYN_DEBUG=true $(BIN)/python manage.py
+PORT ?= 8000
+# Local run: Samsyn's own error pages (no DEBUG), static files from the source, plain http,
+# and the address that .ics and e-mail links use taken from PORT.
+MANAGE := SAMSYN_LOCAL=true SAMSYN_BASE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py
 
-.PHONY: install run test test-python lint bench loadtest scaleout clean
+.PHONY: install run test test-python lint bench loadtest scaleout screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +19,8 @@ install: $(VENV)/.installed
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
-	@echo "Samsyn körs på http://127.0.0.1:8000 (stoppa med Ctrl+C)"
-	@trap 'kill 0' INT TERM EXIT; $(MANAGE) db_worker & $(MANAGE) runserver 127.0.0.1:8000
+	@echo "Samsyn körs på http://127.0.0.1:$(PORT) (stoppa med Ctrl+C)"
+	@trap 'kill 0' INT TERM EXIT; $(MANAGE) db_worker & $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install lint
 	@scripts/ensure-chromium
@@ -37,5 +40,9 @@ SCALEOUT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 scaleout: install
 	DATABASE_URL=$(SCALEOUT_DATABASE_URL) $(BIN)/python -m pytest -p no:xdist tests/scaleout
 
+screenshots: install
+	@scripts/ensure-chromium
+	$(BIN)/python scripts/screenshots.py
+
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles screenshots

@@ -11,6 +11,9 @@ from samsyn.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("SAMSYN_DEBUG", False)
+# `make run` on one's own computer: production behaviour (Samsyn's own 404/403/500 pages, no
+# debug pages) but static files served straight from the source folders and plain http.
+LOCAL = env_bool("SAMSYN_LOCAL", False)
 SECRET_KEY = env_str("SAMSYN_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and env_bool("SAMSYN_REQUIRE_SECRET", False):
@@ -221,11 +224,14 @@ STORAGES = {
         )
     },
 }
+# Without collectstatic: WhiteNoise finds the files where they are (DEBUG or local runs).
+WHITENOISE_USE_FINDERS = DEBUG or LOCAL
+WHITENOISE_AUTOREFRESH = DEBUG or LOCAL
 MEDIA_ROOT = Path(env_str("SAMSYN_MEDIA_ROOT", str(BASE_DIR / "media")))
 
 SESSION_COOKIE_AGE = env_int("SAMSYN_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_SECURE = env_bool("SAMSYN_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SAMSYN_SECURE_COOKIES", not (DEBUG or LOCAL))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("halsa/", views.health, name="health"),
+    path("", views.home, name="home"),
     path("", include("samsyn.accounts.urls")),
     path("", include("samsyn.calls.urls")),
     path("", include("samsyn.meetings.urls")),

@@ -168,6 +168,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "call": call,
             "can_manage": can_manage,
+            "can_see_paper": can_see_ranking(request.user, call),
             "applications": applications,
             "phases": [
                 {"label": CallPhase(p).label, "current": p == call.phase, "done": i < phase_index}
@@ -391,6 +392,7 @@ def _application_context(request, app: Application, **extra) -> dict:
         "totals": services.totals(app),
         "cofinancing": [(c, decisions.get(c.organisation_id)) for c in cofinancing],
         "can_edit": can_edit,
+        "can_see_idea": can(request.user, app.idea.need.forbund, Permission.VIEW),
         "is_draft": app.status == ApplicationStatus.DRAFT,
         "blockers": services.submission_violations(app, request.user)
         if app.status == ApplicationStatus.DRAFT

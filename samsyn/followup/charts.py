@@ -1,22 +1,32 @@
-"""Bar charts as data for inline SVG (templates/followup/_bars.svg.html); no script, no CDN."""
+"""Bar charts as data for inline SVG (templates/followup/_bars.html); no script, no CDN.
+
+Readable at any width: the SVG is never scaled (no viewBox), so its text stays at body size
+(16 px); each label stands on its own lines above its bar, wrapped rather than cut off, and the
+bars are drawn in per cent of the available width.
+"""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
-BAR_HEIGHT = 28
-GAP = 8
-LABEL_WIDTH = 260
-BAR_SPACE = 380
+FONT_SIZE = 16  # the body text's size (samsyn.css)
+LINE = 22
+BAR_HEIGHT = 24
+GAP = 14
+LABEL_CHARS = 34  # about 330 px of 16 px text: fits a 390 px phone
+BAR_SPACE_PERCENT = 80  # the rest is for the value after the longest bar
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
     value: int
-    y: int
-    width: int
-    text_x: int
+    lines: list[tuple[str, int]]  # (text, baseline y)
+    y: int  # top of the bar
+    width: float  # per cent
+    text_x: float  # per cent
+    text_y: int
 
 
 @dataclass(frozen=True)
@@ -24,14 +34,21 @@ class Chart:
     title: str
     bars: list[Bar]
     height: int
-    width: int = LABEL_WIDTH + BAR_SPACE + 60
-    label_width: int = LABEL_WIDTH
+    font_size: int = FONT_SIZE
+    bar_height: int = BAR_HEIGHT
 
 
 def bar_chart(title: str, items: list[tuple[str, int]]) -> Chart:
     top = max((v for _, v in items), default=0) or 1
     bars = []
-    for i, (label, value) in enumerate(items):
-        width = round(BAR_SPACE * value / top)
-        bars.append(Bar(str(label), value, i * (BAR_HEIGHT + GAP), width, LABEL_WIDTH + width + 6))
-    return Chart(title, bars, max(len(items), 1) * (BAR_HEIGHT + GAP))
+    y = 0
+    for label, value in items:
+        wrapped = textwrap.wrap(str(label), LABEL_CHARS) or [""]
+        lines = [(text, y + FONT_SIZE + i * LINE) for i, text in enumerate(wrapped)]
+        bar_y = y + len(wrapped) * LINE + 4
+        width = round(BAR_SPACE_PERCENT * value / top, 1)
+        bars.append(
+            Bar(str(label), value, lines, bar_y, width, width + 1.5, bar_y + BAR_HEIGHT - 6)
+        )
+        y = bar_y + BAR_HEIGHT + GAP
+    return Chart(title, bars, max(y, LINE))

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from samsyn.followup.choices import RESULT_FIELDS, SENSITIVE_FIELDS, Gender
 from samsyn.followup.querysets import Period
+from samsyn.parties.templatetags.swedish import tal
 
 SMALL = "small"  # below the threshold
 SECONDARY = "secondary"  # hidden so that a small one cannot be computed
@@ -48,8 +49,8 @@ def min_cell() -> int:
 
 
 def number(value: int) -> str:
-    """Swedish digit grouping with a narrow no-break space: 1 900 000."""
-    return f"{value:,}".replace(",", "\u202f")
+    """Swedish digit grouping with a narrow no-break space: 1 900 000 (the pages' `tal`)."""
+    return tal(value)
 
 
 @dataclass(frozen=True)

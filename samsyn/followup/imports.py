@@ -1,7 +1,9 @@
 """Reading a participant file (xlsx or csv) into numbered rows for import_participants.
 
-Columns: the field names of the template (personnummer, started_on, …). Choice columns take
-the key (e.g. `woman`) or the Swedish label (`Kvinna`); yes/no columns take ja/nej/tomt.
+Columns: the Swedish headers of the downloadable template (Personnummer, Startdatum, Kön …,
+see `column_labels()`); the field names (personnummer, started_on, …) are still accepted.
+Choice columns take the Swedish label (`Kvinna`) or the key (`woman`); yes/no columns take
+ja/nej/tomt.
 
 Whatever is uploaded, the answer is rows or ImportRejected with a Swedish message, never a
 crash: the file is bounded in size, rows, columns and line length before it is parsed, and
@@ -23,6 +25,7 @@ from samsyn.followup.models import Participant
 from samsyn.followup.services import ImportRejected, LineError
 
 COLUMNS = ("personnummer", *PARTICIPANT_FIELDS)
+REQUIRED = ("personnummer", "started_on", "gender")
 MAX_FILE_BYTES = 5 * 1024 * 1024  # 5 MB: tens of thousands of participants in csv
 MAX_ROWS = 5000  # participants in one file
 MAX_COLUMNS = 100  # the template has about 20
@@ -43,6 +46,64 @@ SIGNATURES = (
 )
 YES = {"ja", "j", "yes", "true", "1", "x"}
 NO = {"nej", "n", "no", "false", "0"}
+
+
+def column_labels() -> dict[str, str]:
+    """Each column's Swedish header, in the template's order."""
+    from django.utils.text import capfirst
+
+    named = {"personnummer": "Personnummer", "started_on": "Startdatum", "ended_on": "Slutdatum"}
+    return {
+        c: named.get(c) or str(capfirst(Participant._meta.get_field(c).verbose_name))
+        for c in COLUMNS
+    }
+
+
+def _column(header: str) -> str | None:
+    """The column a header names: its Swedish label or its field name, in any case."""
+    wanted = header.strip().lower()
+    for key, label in column_labels().items():
+        if wanted in (key, label.lower()):
+            return key
+    return None
+
+
+def template_xlsx() -> bytes:
+    """An empty participant list with the Swedish headers, and the values each column takes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    labels = column_labels()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Deltagare"
+    sheet.append(list(labels.values()))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for i, label in enumerate(labels.values(), start=1):
+        sheet.column_dimensions[sheet.cell(1, i).column_letter].width = max(14, len(label) + 2)
+    sheet.freeze_panes = "A2"
+    help_sheet = book.create_sheet("Förklaring")
+    help_sheet.append(["Kolumn", "Värden", "Måste fyllas i"])
+    for cell in help_sheet[1]:
+        cell.font = Font(bold=True)
+    for key, label in labels.items():
+        if key == "personnummer":
+            values = "ÅÅÅÅMMDD-NNNN eller tio siffror (även samordningsnummer)"
+        elif key in ("started_on", "ended_on"):
+            values = "Datum, ÅÅÅÅ-MM-DD"
+        else:
+            field = Participant._meta.get_field(key)
+            if field.choices:
+                values = ", ".join(str(lbl) for _, lbl in field.choices)
+            else:
+                values = "Ja, Nej eller tomt (vet inte)"
+        help_sheet.append([label, values, "Ja" if key in REQUIRED else "Nej"])
+    help_sheet.column_dimensions["A"].width = 45
+    help_sheet.column_dimensions["B"].width = 70
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _choice_keys(name: str) -> dict[str, str]:
@@ -78,9 +139,11 @@ def _blank(value: Any) -> bool:
 
 
 def _rows(header: list[Any], body) -> list[tuple[int, dict[str, Any]]]:
-    names = [str(h or "").strip().lower() for h in header]
-    unknown = [n for n in names if n and n not in COLUMNS]
-    missing = [c for c in ("personnummer", "started_on", "gender") if c not in names]
+    headers = [str(h or "").strip() for h in header]
+    names = [_column(h) if h else "" for h in headers]
+    unknown = [h for h, n in zip(headers, names, strict=True) if h and n is None]
+    labels = column_labels()
+    missing = [labels[c] for c in REQUIRED if c not in names]
     if unknown or missing:
         problems = []
         if missing:

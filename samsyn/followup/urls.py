@@ -11,6 +11,7 @@ urlpatterns = [
     path(
         "uppfoljning/nationellt.<str:fmt>", views.national_export, name="followup_national_export"
     ),
+    path("deltagare/importmall.xlsx", views.import_template, name="participant_import_template"),
     path("deltagare/<int:pk>/", views.participant, name="participant"),
     path("deltagare/<int:pk>/andra/", views.participant_edit, name="participant_edit"),
     path("deltagare/<int:pk>/personnummer/", views.participant_reveal, name="participant_reveal"),

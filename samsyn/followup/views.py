@@ -25,7 +25,7 @@ from samsyn.followup.access import (
 from samsyn.followup.charts import bar_chart
 from samsyn.followup.filters import FollowupFilter
 from samsyn.followup.forms import ImportForm, ParticipantEditForm, ParticipantForm, StaffForm
-from samsyn.followup.imports import COLUMNS, read_participant_file
+from samsyn.followup.imports import column_labels, read_participant_file, template_xlsx
 from samsyn.followup.models import Participant, ProjectStaff
 from samsyn.followup.report import (
     IDEA_FIGURES,
@@ -267,7 +267,7 @@ def participants(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "kind": kind,
             "participants": rows,
             "import_form": ImportForm(),
-            "columns": COLUMNS,
+            "columns": column_labels().values(),
         },
     )
 
@@ -304,6 +304,17 @@ def participant_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse
     )
 
 
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The empty participant list to fill in and read back in (no personal data in it)."""
+    response = HttpResponse(
+        template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="deltagare-mall.xlsx"'
+    return response
+
+
 @personal_data
 @login_required
 @post_only
@@ -333,7 +344,7 @@ def participant_import(request: HttpRequest, pk: int, kind: str) -> HttpResponse
             "participants": Participant.objects.of(project),
             "import_form": form,
             "import_errors": errors,
-            "columns": COLUMNS,
+            "columns": column_labels().values(),
         },
         status=422,
     )

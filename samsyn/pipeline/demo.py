@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from samsyn.parties.choices import OrganisationKind, Role
 from samsyn.parties.models import Forbund, ForbundRole, Organisation, User
@@ -86,9 +87,17 @@ def demo_logins() -> list[tuple[str, str]]:
     return list(labels.items())
 
 
+# The story runs over about two years and ends this many days before the day it is loaded,
+# so nothing is decided in the future and the meetings demo (two weeks ago and coming)
+# can move ideas on from where this leaves them.
+STORY_DAYS = 730
+STORY_ENDS_DAYS_AGO = 21
+
+
 class Demo:
     def __init__(self):
-        self.day = dt.date(2025, 4, 1)
+        self.today = timezone.localdate()
+        self.day = self.today - dt.timedelta(days=STORY_DAYS)
 
     def next_day(self, days: int = 9) -> dt.date:
         self.day += dt.timedelta(days=days)
@@ -126,6 +135,9 @@ class Demo:
         }
         self.build_sjuharad()
         self.build_alv_och_kust()
+        latest = self.today - dt.timedelta(days=STORY_ENDS_DAYS_AGO)
+        if self.day > latest:  # a longer story needs a larger STORY_DAYS
+            raise RuntimeError(f"Demons sista datum {self.day} ligger efter {latest}.")
 
     # Needs ---------------------------------------------------------------------------------
 
@@ -216,7 +228,7 @@ class Demo:
                         representative=party.representative,
                         mandate=True,
                         decision_date=self.day,
-                        decision_reference=f"Dnr 2025/{100 + n}",
+                        decision_reference=f"Dnr {self.day.year}/{100 + n}",
                     )
             if step == IdeaStep.SUBMITTED and idea.owner == self.fk:
                 services.update_idea(
@@ -477,7 +489,7 @@ class Demo:
             E.STOPPED,
             stop_at=E.IDEA_DESIGNED,
             stop_reason=StopReason.NO_FITTING_CALL,
-            stop_note="Ingen utlysning inom programområde C under 2025.",
+            stop_note=f"Ingen utlysning inom programområde C under {self.day.year}.",
         )
         self.idea(
             n7,
@@ -488,7 +500,7 @@ class Demo:
             E.STOPPED,
             stop_at=E.NEED_IDENTIFIED,
             stop_reason=StopReason.NO_OWNER,
-            stop_note="Ingen part kunde ta ägarskapet under 2025.",
+            stop_note=f"Ingen part kunde ta ägarskapet under {self.day.year}.",
         )
         self.measure(
             n7,

@@ -4,7 +4,6 @@ from samsyn.parties import views as parties_views
 from samsyn.pipeline import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("forbund/ny/", views.forbund_create, name="forbund_create"),
     path("forbund/<int:pk>/", views.forbund_detail, name="forbund"),
     path("forbund/<int:pk>/hantera/", parties_views.forbund_manage, name="forbund_manage"),

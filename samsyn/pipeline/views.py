@@ -65,20 +65,6 @@ def add_errors(form, error: Exception) -> None:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    forbund_list = (
-        Forbund.objects.visible_to(request.user)
-        .select_related("organisation")
-        .annotate(
-            need_count=Count("needs", distinct=True),
-            idea_count=Count("needs__ideas", distinct=True),
-            measure_count=Count("needs__measures", distinct=True),
-        )
-    )
-    return render(request, "pipeline/home.html", {"forbund_list": forbund_list})
-
-
-@login_required
 def forbund_create(request: HttpRequest) -> HttpResponse:
     if not request.user.is_superuser:
         raise PermissionDenied("Bara en administratör kan lägga upp ett nytt samordningsförbund.")

@@ -17,11 +17,8 @@ def split(value: str):
 
 
 @register.filter
-def tal(value):
-    """A whole number as Swedes read it (1 900 000, narrow no-break space); anything else, such
-    as a suppressed participant figure ("färre än 5"), as its own text."""
-    from samsyn.followup.disclosure import number
+def sees_participants_of(user, project) -> bool:
+    """Whether the user may open the project's participants (its staff only): no link else."""
+    from samsyn.followup.access import is_staff
 
-    if isinstance(value, int) and not isinstance(value, bool):
-        return number(value)
-    return "" if value is None else str(value)
+    return bool(is_staff(user, project))
