@@ -26,13 +26,13 @@ from tests.factories import IdeaFactory, NeedFactory, add_party, af, fk, kommun
 # Queries per URL for a kansli member without a second factor: for pages the session and the
 # user come first; for the API the bearer token.
 PINNED = {
-    "/": 5,
+    "/": 13,  # the start page shows each role its own work (what waits, its calls, its projects)
     "/forbund/{forbund}/behov/": 8,
     "/projektideer/": 7,
     "/projektideer/?step=running&step=completed&owner_kind=kommun": 7,
-    "/projektideer/{idea}/": 14,  # + the parties still to add (the add form offers only those)
+    "/projektideer/{idea}/": 15,  # + parties still to add; + whether the reader is project staff
     "/forbund/{forbund}/?track=F": 11,
-    "/insatser/{measure}/": 10,
+    "/insatser/{measure}/": 11,  # + whether the reader is project staff (link to participants)
     "/uppfoljning/": 39,  # + the per-unit grouping that disclosure control needs
     "/utlysningar/": 9,
     "/moten/": 9,

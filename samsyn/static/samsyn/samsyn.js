@@ -46,6 +46,8 @@
     ready();
   }
 
+})();
+
 /* Samsyn: wide tables scroll in their own labelled region, so the page never scrolls sideways
    on a phone (WCAG 1.4.10 Reflow). The region is named after the table's caption (or the
    heading before it) and can be reached with the keyboard only when it actually scrolls. */
