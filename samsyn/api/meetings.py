@@ -26,7 +26,7 @@ from samsyn.meetings.access import (
     visible_meetings,
     visible_news,
 )
-from samsyn.meetings.choices import AssignmentStatus, MeetingKind, NewsKind
+from samsyn.meetings.choices import AssignmentStatus, MeetingKind, NewsKind, PartStatus
 from samsyn.meetings.filters import AssignmentFilter, MeetingFilter, NewsFilter
 from samsyn.meetings.forms import people_choices
 from samsyn.meetings.models import AgendaItem, Meeting, Network
@@ -283,6 +283,21 @@ class EventIn(Input):
     description: str = ""
 
 
+class PartOut(Schema):
+    id: int
+    title: str
+    due_on: dt.date | None
+    status: str
+
+
+class SpendOut(Schema):
+    id: int
+    spent_on: dt.date
+    amount_sek: int
+    description: str
+    over_cap_reason: str
+
+
 class AssignmentOut(Schema):
     id: int
     forbund_id: int | None
@@ -291,13 +306,24 @@ class AssignmentOut(Schema):
     assigned_agency: str
     partners: list[str]
     budget_cap: Decimal | None
+    spent_sek: int = Field(description="Registrerade utgifter mot taket (kr).")
+    left_sek: int | None = Field(description="Kvar under taket (kr); negativt när det passerats.")
+    over_cap: bool
     decided_on: dt.date | None
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    report_to: str
     reporting_deadline: dt.date
     days_left: int
+    deadline_warning: bool = Field(
+        description="Redovisningen ska lämnas inom 30 dagar och uppdraget pågår."
+    )
     status: str
     description: str
     url: str
     version: int
+    parts: list[PartOut]
+    spending: list[SpendOut]
 
     @staticmethod
     def resolve_partners(obj) -> list[str]:
@@ -306,6 +332,46 @@ class AssignmentOut(Schema):
     @staticmethod
     def resolve_days_left(obj) -> int:
         return obj.days_left()
+
+    @staticmethod
+    def resolve_deadline_warning(obj) -> bool:
+        return services.deadline_warning(obj)
+
+    @staticmethod
+    def resolve_spent_sek(obj) -> int:
+        return services.assignment_money(obj).spent
+
+    @staticmethod
+    def resolve_left_sek(obj) -> int | None:
+        return services.assignment_money(obj).left
+
+    @staticmethod
+    def resolve_over_cap(obj) -> bool:
+        return services.assignment_money(obj).over_cap
+
+    @staticmethod
+    def resolve_parts(obj) -> list:
+        return list(obj.parts.all())
+
+    @staticmethod
+    def resolve_spending(obj) -> list:
+        return list(obj.spending.all())
+
+
+class SpendIn(Input):
+    spent_on: dt.date
+    amount_sek: int = Field(gt=0, le=10**12)
+    description: str = Field(max_length=300)
+    over_cap_reason: str = Field("", description="Krävs när utgiften gör att taket passeras.")
+
+
+class PartIn(Input):
+    title: str = Field(max_length=300)
+    due_on: dt.date | None = None
+
+
+class PartPatch(Input):
+    status: PartStatus
 
 
 class AssignmentIn(Input):
@@ -316,6 +382,9 @@ class AssignmentIn(Input):
     partners: list[str] = []
     budget_cap: Decimal | None = None
     decided_on: dt.date | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    report_to: str = Field("", max_length=200)
     reporting_deadline: dt.date
     status: AssignmentStatus = AssignmentStatus.ONGOING
     description: str = ""
@@ -328,6 +397,9 @@ class AssignmentPatch(Input):
     partners: list[str] = None  # omit to keep it; null is refused
     budget_cap: Decimal | None = None
     decided_on: dt.date | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    report_to: str = Field(None, max_length=200)  # omit to keep it; null is refused
     reporting_deadline: dt.date | None = None
     status: AssignmentStatus | None = None
     description: str = None  # omit to keep it; null is refused
@@ -694,3 +766,36 @@ def update_assignment(request: HttpRequest, assignment_id: int, payload: Assignm
     if data.get("partners") is not None:
         data["partners"] = "\n".join(p.strip() for p in data["partners"] if p.strip())
     return services.update_assignment(assignment, by=user, expected_version=version, **data)
+
+
+def _assignment_to_plan(user: User, assignment_id: int):
+    assignment = get_visible(visible_assignments(user), assignment_id, "Uppdraget finns inte.")
+    require(user, assignment.owner, Action.PLAN)
+    return assignment
+
+
+@router.post("/assignments/{int:assignment_id}/spending", response={201: SpendOut, **WRITE_ERRORS})
+def record_spend(request: HttpRequest, assignment_id: int, payload: SpendIn):
+    """En utgift mot uppdragets högsta belopp; passerar den taket krävs over_cap_reason."""
+    user = current_user(request)
+    assignment = _assignment_to_plan(user, assignment_id)
+    return Status(201, services.record_spend(assignment, by=user, **payload.model_dump()))
+
+
+@router.post("/assignments/{int:assignment_id}/parts", response={201: PartOut, **WRITE_ERRORS})
+def add_part(request: HttpRequest, assignment_id: int, payload: PartIn):
+    """En del av uppdraget (delredovisning, aktivitet) med egen status."""
+    user = current_user(request)
+    assignment = _assignment_to_plan(user, assignment_id)
+    return Status(201, services.add_part(assignment, by=user, **payload.model_dump()))
+
+
+@router.patch(
+    "/assignments/{int:assignment_id}/parts/{int:part_id}",
+    response={200: PartOut, **WRITE_ERRORS},
+)
+def set_part_status(request: HttpRequest, assignment_id: int, part_id: int, payload: PartPatch):
+    user = current_user(request)
+    assignment = _assignment_to_plan(user, assignment_id)
+    part = get_visible(assignment.parts.all(), part_id, "Delen finns inte.")
+    return services.set_part_status(part, by=user, status=payload.status)

@@ -28,7 +28,14 @@ from samsyn.calls.models import (
 from samsyn.calls.querysets import ApplicationQuerySet
 from samsyn.followup.models import Participant, ProjectStaff
 from samsyn.followup.querysets import ParticipantQuerySet
-from samsyn.meetings.models import AgendaItem, Decision, GovernmentAssignment, Meeting
+from samsyn.meetings.models import (
+    AgendaItem,
+    AssignmentPart,
+    AssignmentSpend,
+    Decision,
+    GovernmentAssignment,
+    Meeting,
+)
 from samsyn.meetings.querysets import OwnedQuerySet
 from samsyn.parties.models import Forbund, ForbundRole, User
 from samsyn.pipeline.models import Idea, IdeaParty, Measure, Need
@@ -191,6 +198,24 @@ KINDS: dict[str, Kind] = {
         OwnedQuerySet.visibility,
         lambda r: r.title,
         lambda r: reverse("assignment", args=[r.id]),
+    ),
+    "assignmentpart": Kind(
+        _("del av regeringsuppdrag"),
+        AssignmentPart,
+        lambda pk: Q(assignment__forbund_id=pk),
+        _in("assignment", GovernmentAssignment.objects.visible_to),
+        lambda r: f"{r.title} ({r.assignment.title})",
+        lambda r: reverse("assignment", args=[r.assignment_id]),
+        related=("assignment",),
+    ),
+    "assignmentspend": Kind(
+        _("utgift i regeringsuppdrag"),
+        AssignmentSpend,
+        lambda pk: Q(assignment__forbund_id=pk),
+        _in("assignment", GovernmentAssignment.objects.visible_to),
+        lambda r: f"{r.amount_sek} kr {r.spent_on} ({r.assignment.title})",
+        lambda r: reverse("assignment", args=[r.assignment_id]),
+        related=("assignment",),
     ),
     "participant": Kind(
         _("deltagare"),

@@ -27,3 +27,9 @@ class AssignmentStatus(models.TextChoices):
     ONGOING = "ongoing", _("Pågår")
     REPORTED = "reported", _("Redovisat")
     CLOSED = "closed", _("Avslutat")
+
+
+class PartStatus(models.TextChoices):
+    PLANNED = "planned", _("Planerad")
+    ONGOING = "ongoing", _("Pågår")
+    DONE = "done", _("Klar")

@@ -2,9 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.calls.models import Application, Call
-from samsyn.meetings.choices import MeetingKind
+from samsyn.meetings.choices import MeetingKind, PartStatus
 from samsyn.meetings.models import (
     AgendaItem,
+    AssignmentPart,
+    AssignmentSpend,
     Event,
     GovernmentAssignment,
     Meeting,
@@ -223,6 +225,9 @@ class AssignmentForm(forms.ModelForm):
             "partners",
             "budget_cap",
             "decided_on",
+            "starts_on",
+            "ends_on",
+            "report_to",
             "reporting_deadline",
             "status",
             "description",
@@ -230,6 +235,8 @@ class AssignmentForm(forms.ModelForm):
         ]
         widgets = {
             "decided_on": DateInput(),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
             "reporting_deadline": DateInput(),
             "partners": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -242,3 +249,22 @@ class AssignmentForm(forms.ModelForm):
             self.order_fields(["owner"])
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+
+
+class SpendForm(forms.ModelForm):
+    class Meta:
+        model = AssignmentSpend
+        fields = ["spent_on", "amount_sek", "description", "over_cap_reason"]
+        widgets = {"spent_on": DateInput(), "over_cap_reason": forms.Textarea(attrs={"rows": 2})}
+
+
+class PartForm(forms.ModelForm):
+    class Meta:
+        model = AssignmentPart
+        fields = ["title", "due_on"]
+        widgets = {"due_on": DateInput()}
+
+
+class PartStatusForm(forms.Form):
+    part = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Status"), choices=PartStatus.choices)

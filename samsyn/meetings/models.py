@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from samsyn.calls.models import Application, Call
-from samsyn.meetings.choices import AssignmentStatus, DecisionKind, MeetingKind, NewsKind
+from samsyn.meetings.choices import (
+    AssignmentStatus,
+    DecisionKind,
+    MeetingKind,
+    NewsKind,
+    PartStatus,
+)
 from samsyn.meetings.querysets import NetworkQuerySet, OwnedQuerySet
 from samsyn.parties.models import Forbund, Organisation
 from samsyn.pipeline.models import Idea, IdeaTransition, Measure, MeasureTransition, Need
@@ -386,6 +393,11 @@ class GovernmentAssignment(Owned):
         _("högsta belopp (kr)"), max_digits=14, decimal_places=0, null=True, blank=True
     )
     decided_on = models.DateField(_("regeringens beslut"), null=True, blank=True)
+    starts_on = models.DateField(_("uppdraget löper från"), null=True, blank=True)
+    ends_on = models.DateField(_("uppdraget löper till"), null=True, blank=True)
+    report_to = models.CharField(
+        _("redovisas till"), max_length=200, blank=True, help_text=_("T.ex. Regeringskansliet.")
+    )
     reporting_deadline = models.DateField(_("redovisas senast"))
     status = models.CharField(
         _("status"),
@@ -416,6 +428,63 @@ class GovernmentAssignment(Owned):
 
     def days_left(self, today: dt.date | None = None) -> int:
         return (self.reporting_deadline - (today or timezone.localdate())).days
+
+    def clean(self) -> None:
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError(
+                {"ends_on": _("Uppdraget kan inte sluta innan det börjar.")}, code="period"
+            )
+
+
+class AssignmentPart(models.Model):
+    """A deliverable (delredovisning, aktivitet) of an assignment, with its own status."""
+
+    assignment = models.ForeignKey(
+        GovernmentAssignment, on_delete=models.CASCADE, related_name="parts"
+    )
+    title = models.CharField(_("del"), max_length=300)
+    due_on = models.DateField(_("klar senast"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=PartStatus.choices, default=PartStatus.PLANNED
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("del av regeringsuppdrag")
+        verbose_name_plural = _("delar av regeringsuppdrag")
+        ordering = ["assignment", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AssignmentSpend(models.Model):
+    """Money spent under an assignment, against its cap (budget_cap)."""
+
+    assignment = models.ForeignKey(
+        GovernmentAssignment, on_delete=models.CASCADE, related_name="spending"
+    )
+    spent_on = models.DateField(_("datum"))
+    amount_sek = models.PositiveBigIntegerField(_("belopp (kr)"))
+    description = models.CharField(_("vad pengarna gick till"), max_length=300)
+    over_cap_reason = models.TextField(
+        _("varför taket passeras"),
+        blank=True,
+        help_text=_("Krävs när utgiften gör att uppdragets högsta belopp passeras."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("utgift i regeringsuppdrag")
+        verbose_name_plural = _("utgifter i regeringsuppdrag")
+        ordering = ["assignment", "spent_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.spent_on}: {self.amount_sek} kr"
 
 
 class CalendarToken(models.Model):

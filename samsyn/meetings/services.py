@@ -9,16 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from samsyn.calls.models import Application, Call
 from samsyn.meetings.choices import DecisionKind, MeetingKind
 from samsyn.meetings.models import (
     AgendaItem,
+    AssignmentPart,
+    AssignmentSpend,
     Attendee,
     CalendarToken,
     Decision,
@@ -478,6 +481,9 @@ ASSIGNMENT_FIELDS = (
     "partners",
     "budget_cap",
     "decided_on",
+    "starts_on",
+    "ends_on",
+    "report_to",
     "reporting_deadline",
     "status",
     "description",
@@ -543,6 +549,108 @@ def user_for_calendar_token(token: str) -> User | None:
         .first()
     )
     return found.user if found else None
+
+
+# Money and parts of an assignment -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Money:
+    """An assignment's cap, what has been spent against it and what is left (kronor)."""
+
+    cap: int | None
+    spent: int
+    left: int | None
+
+    @property
+    def over_cap(self) -> bool:
+        return self.left is not None and self.left < 0
+
+
+def assignment_money(assignment: GovernmentAssignment) -> Money:
+    spent = assignment.spending.aggregate(total=Sum("amount_sek"))["total"] or 0
+    cap = int(assignment.budget_cap) if assignment.budget_cap is not None else None
+    return Money(cap, spent, cap - spent if cap is not None else None)
+
+
+def cap_overrun(assignment: GovernmentAssignment, amount_sek: int) -> int:
+    """By how many kronor this spending would pass the cap (0: it stays within it)."""
+    money = assignment_money(assignment)
+    if money.cap is None:
+        return 0
+    return max(0, money.spent + amount_sek - money.cap) - max(0, money.spent - money.cap)
+
+
+def _may_plan(assignment: GovernmentAssignment, by: User) -> None:
+    from samsyn.meetings.access import Action, can_owner
+
+    decision = can_owner(by, assignment.owner, Action.PLAN)
+    if not decision:
+        raise MeetingError(decision.reason)
+
+
+@transaction.atomic
+def record_spend(
+    assignment: GovernmentAssignment,
+    *,
+    by: User,
+    spent_on: dt.date,
+    amount_sek: int,
+    description: str,
+    over_cap_reason: str = "",
+) -> AssignmentSpend:
+    """Spending against the cap: past the cap only with a recorded reason."""
+    _may_plan(assignment, by)
+    assignment = _lock(assignment, None)  # two spendings at once cannot both slip under the cap
+    if amount_sek is None or amount_sek <= 0:
+        raise MeetingError("Ange ett belopp i hela kronor, större än noll.")
+    overrun = cap_overrun(assignment, amount_sek)
+    if overrun and not over_cap_reason.strip():
+        cap = assignment_money(assignment).cap
+        raise MeetingError(
+            f"Utgiften gör att uppdragets högsta belopp ({cap:,} kr) passeras med "
+            f"{overrun:,} kr. Skriv varför om den ändå ska registreras.".replace(",", " ")
+        )
+    spend = AssignmentSpend(
+        assignment=assignment,
+        spent_on=spent_on,
+        amount_sek=amount_sek,
+        description=description,
+        over_cap_reason=over_cap_reason.strip(),
+        recorded_by=by,
+    )
+    spend._history_user = by
+    spend.full_clean()
+    spend.save()
+    return spend
+
+
+@transaction.atomic
+def add_part(
+    assignment: GovernmentAssignment, *, by: User, title: str, due_on: dt.date | None = None
+) -> AssignmentPart:
+    _may_plan(assignment, by)
+    part = AssignmentPart(assignment=assignment, title=title, due_on=due_on)
+    part._history_user = by
+    part.full_clean()
+    part.save()
+    return part
+
+
+@transaction.atomic
+def set_part_status(part: AssignmentPart, *, by: User, status: str) -> AssignmentPart:
+    _may_plan(part.assignment, by)
+    part = AssignmentPart.objects.select_for_update().get(pk=part.pk)
+    part.status = status
+    part._history_user = by
+    part.full_clean()
+    part.save(update_fields=["status"])
+    return part
+
+
+def deadline_warning(assignment: GovernmentAssignment, today: dt.date | None = None) -> bool:
+    """The 30-day warning of an ongoing assignment, the same on the page and in the API."""
+    return assignment.status == "ongoing" and upcoming_deadline_warning(assignment.days_left(today))
 
 
 def upcoming_deadline_warning(days_left: int) -> bool:

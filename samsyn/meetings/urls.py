@@ -38,6 +38,8 @@ urlpatterns = [
     path("regeringsuppdrag/nytt/", views.assignment_create, name="assignment_create"),
     path("regeringsuppdrag/<int:pk>/", views.assignment_detail, name="assignment"),
     path("regeringsuppdrag/<int:pk>/andra/", views.assignment_edit, name="assignment_edit"),
+    path("regeringsuppdrag/<int:pk>/utgift/", views.assignment_spend, name="assignment_spend"),
+    path("regeringsuppdrag/<int:pk>/delar/", views.assignment_part, name="assignment_part"),
     path("kalender/", views.calendar_page, name="calendar"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -29,6 +29,7 @@ from samsyn.meetings.access import (
     visible_meetings,
     visible_news,
 )
+from samsyn.meetings.choices import PartStatus
 from samsyn.meetings.filters import AssignmentFilter, MeetingFilter, NewsFilter
 from samsyn.meetings.forms import (
     AgendaItemForm,
@@ -42,6 +43,9 @@ from samsyn.meetings.forms import (
     NeedFromItemForm,
     NetworkMemberForm,
     NewsItemForm,
+    PartForm,
+    PartStatusForm,
+    SpendForm,
     StepForm,
 )
 from samsyn.meetings.models import Attendee, CalendarToken, Meeting, Network
@@ -653,16 +657,27 @@ def news_list(request: HttpRequest) -> HttpResponse:
 # Government assignments --------------------------------------------------------------------
 
 
-ASSIGNMENT_HEADER = ["Uppdrag", "Myndighet", "Högsta belopp (kr)", "Redovisas senast", "Status"]
+ASSIGNMENT_HEADER = [
+    "Uppdrag",
+    "Myndighet",
+    "Högsta belopp (kr)",
+    "Använt (kr)",
+    "Kvar (kr)",
+    "Redovisas senast",
+    "Status",
+]
 
 
 def _assignment_rows(assignments):
     """The columns of the assignment list page."""
     for a in assignments:
+        money = services.assignment_money(a)
         yield (
             a.title,
             a.assigned_agency,
-            a.budget_cap,
+            money.cap,
+            money.spent,
+            money.left,
             a.reporting_deadline,
             a.get_status_display(),
         )
@@ -711,9 +726,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/assignment_form.html", {"form": form})
 
 
-@login_required
-def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = access_assignment(request.user, pk)
+def _assignment_page(request, assignment, status: int = 200, **forms_) -> HttpResponse:
     left = assignment.days_left()
     return render(
         request,
@@ -721,12 +734,67 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "assignment": assignment,
             "left": left,
-            "warn": assignment.status == "ongoing" and services.upcoming_deadline_warning(left),
+            "warn": services.deadline_warning(assignment),
             "late": assignment.status == "ongoing" and left < 0,
+            "money": services.assignment_money(assignment),
+            "parts": assignment.parts.all(),
+            "spending": assignment.spending.select_related("recorded_by"),
             "can_plan": can_owner(request.user, assignment.owner, Action.PLAN),
+            "spend_form": forms_.get("spend_form") or SpendForm(prefix="utgift"),
+            "part_form": forms_.get("part_form") or PartForm(prefix="del"),
+            "status_choices": PartStatus.choices,
             "history": assignment.history.select_related("history_user")[:50],
         },
+        status=status,
     )
+
+
+@login_required
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assignment_page(request, access_assignment(request.user, pk))
+
+
+@login_required
+@post_only
+def assignment_spend(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = access_assignment(request.user, pk)
+    require(request.user, assignment.owner, Action.PLAN)
+    form = SpendForm(request.POST, prefix="utgift")
+    if form.is_valid():
+        try:
+            services.record_spend(assignment, by=request.user, **form.cleaned_data)
+        except (PipelineError, ValidationError) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Utgiften är registrerad.")
+            return redirect("assignment", pk=pk)
+    return _assignment_page(request, assignment, 422, spend_form=form)
+
+
+@login_required
+@post_only
+def assignment_part(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = access_assignment(request.user, pk)
+    require(request.user, assignment.owner, Action.PLAN)
+    if "part" in request.POST:  # a part's new status
+        form = PartStatusForm(request.POST)
+        part = assignment.parts.filter(pk=form.data.get("part") or 0).first()
+        if form.is_valid() and part is not None:
+            services.set_part_status(part, by=request.user, status=form.cleaned_data["status"])
+            messages.success(request, "Delens status är sparad.")
+            return redirect("assignment", pk=pk)
+        messages.error(request, "Välj en del och en status.")
+        return redirect("assignment", pk=pk)
+    form = PartForm(request.POST, prefix="del")
+    if form.is_valid():
+        try:
+            services.add_part(assignment, by=request.user, **form.cleaned_data)
+        except (PipelineError, ValidationError) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Delen är tillagd.")
+            return redirect("assignment", pk=pk)
+    return _assignment_page(request, assignment, 422, part_form=form)
 
 
 @login_required

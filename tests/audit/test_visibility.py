@@ -76,6 +76,8 @@ ORACLES = {
     "agendaitem": lambda u, r: _reaches(access_agenda_item, u, r.pk),
     "decision": lambda u, r: _reaches(access_meeting, u, r.agenda_item.meeting_id),
     "assignment": lambda u, r: _reaches(access_assignment, u, r.pk),
+    "assignmentpart": lambda u, r: _reaches(access_assignment, u, r.assignment_id),
+    "assignmentspend": lambda u, r: _reaches(access_assignment, u, r.assignment_id),
     "participant": lambda u, r: _reaches(access_participant, u, r.pk),
     "staff": lambda u, r: _reaches(
         access_project, u, *(("idea", r.idea_id) if r.idea_id else ("measure", r.measure_id))
@@ -119,7 +121,7 @@ def scene(sjuharad, alv_och_kust, alice, bob, carin, mallory):
     )
     item = meetings.add_agenda_item(meeting, by=alice, title="Nya behov")
     meetings.record_decision(item, by=alice, text="Behovet kartläggs vidare.")
-    meetings.track_assignment(
+    assignment = meetings.track_assignment(
         by=alice,
         forbund=sjuharad,
         title="Stärkt stöd",
@@ -128,6 +130,8 @@ def scene(sjuharad, alv_och_kust, alice, bob, carin, mallory):
         budget_cap=500_000,
         reporting_deadline=TODAY + dt.timedelta(days=40),
     )
+    meetings.add_part(assignment, by=alice, title="Delredovisning")
+    meetings.record_spend(assignment, by=alice, spent_on=TODAY, amount_sek=1000, description="Kurs")
     project = running_project(sjuharad, alice, bob)
     followup.register_participant(
         project, by=bob, personnummer="19811218-9876", **participant_data()

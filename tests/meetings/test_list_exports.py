@@ -165,13 +165,13 @@ def test_assignment_list_download_is_the_filtered_list(client, alice, mallory, a
     rows = csv_rows(response) if fmt == "csv" else xlsx_rows(response)
     assert rows[0] == ASSIGNMENT_HEADER
     assert len(rows) == 2  # the other network's Socialstyrelsen assignment never appears
-    title, agency, cap, deadline, status = rows[1]
+    title, agency, cap, spent, left, deadline, status = rows[1]
     assert (title, agency, status) == (
         "Stärkt stöd till socialtjänsten",
         "Socialstyrelsen",
         "Pågår",
     )
-    assert float(cap) == 500000
+    assert (float(cap), float(spent), float(left)) == (500000, 0, 500000)
     assert str(deadline).startswith(str(assignments.reporting_deadline))
     log_in(client, mallory)
     rows = csv_rows(client.get(reverse("assignment_list"), {"format": "csv"}))

@@ -39,6 +39,8 @@ from samsyn.followup.personnummer import luhn_digit, normalise
 from samsyn.meetings.choices import DecisionKind, MeetingKind
 from samsyn.meetings.models import (
     AgendaItem,
+    AssignmentPart,
+    AssignmentSpend,
     Attendee,
     CalendarToken,
     Decision,
@@ -309,6 +311,17 @@ def build_side(*, foreign: bool) -> Side:
         reporting_deadline=today + dt.timedelta(days=60),
         description=f"Beskrivning{secret}",
         created_by=kansli,
+        **pk(),
+    )
+    o["assignmentpart"] = AssignmentPart.objects.create(
+        assignment=o["assignment"], title=f"Del{secret}", **pk()
+    )
+    o["assignmentspend"] = AssignmentSpend.objects.create(
+        assignment=o["assignment"],
+        spent_on=today,
+        amount_sek=1000,
+        description=f"Utgift{secret}",
+        recorded_by=kansli,
         **pk(),
     )
     # The network's only member is the side's own kommun: no organisation is in both.

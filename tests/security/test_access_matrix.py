@@ -373,6 +373,7 @@ PARAMETER_ALIASES = {
     "item": "agendaitem",
     "owner": "organisation",
     "assignment": "governmentassignment",
+    "part": "assignmentpart",
 }
 API_ALLOWED = {401, 403, 404, 405, 422}
 
