@@ -30,22 +30,29 @@ class CallQuerySet(models.QuerySet):
 
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ApplicationQuerySet:
-        """The applications of ideas in the user's förbund; and, for the staff who prepare a
-        partnership's prioritisation, the approved applications of their region's calls."""
-        from samsyn.calls.choices import ApplicationStatus
+        """The applications of ideas in the user's förbund; for the staff who prepare a
+        partnership's prioritisation, the applications of their region's calls that are up for
+        (or through) prioritisation; for a call manager, every submitted application of the
+        calls she keeps (she records ESF-rådet's assessment and decision)."""
+        from samsyn.calls.choices import PRIORITISATION_STATUSES, ApplicationStatus, CallsRoleKind
         from samsyn.parties.models import Forbund
 
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self.all()
-        scopes = list(user.calls_roles.values_list("regional_plan_id", flat=True))
+        roles = list(user.calls_roles.values_list("role", "regional_plan_id"))
         in_forbund = Q(idea__need__forbund__in=Forbund.objects.visible_to(user))
-        if not scopes:
+        if not roles:
             return self.filter(in_forbund)
-        regional = [s for s in scopes if s is not None]
-        scope_q = Q(call__regional_plan__in=regional)
-        if None in scopes:
-            scope_q |= Q(call__regional_plan__isnull=True)
-        approved = Q(status=ApplicationStatus.GRANTED) & scope_q
-        return self.filter(in_forbund | approved).distinct()
+
+        def in_scope(role: str) -> Q:
+            scopes = [plan for r, plan in roles if r == role]
+            q = Q(call__regional_plan__in=[s for s in scopes if s is not None])
+            if None in scopes:
+                q |= Q(call__regional_plan__isnull=True)
+            return q if scopes else Q(pk__in=[])
+
+        reviewed = Q(status__in=PRIORITISATION_STATUSES) & in_scope(CallsRoleKind.REVIEWER)
+        managed = ~Q(status=ApplicationStatus.DRAFT) & in_scope(CallsRoleKind.CALL_MANAGER)
+        return self.filter(in_forbund | reviewed | managed).distinct()
