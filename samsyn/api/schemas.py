@@ -9,7 +9,7 @@ from samsyn.pipeline.steps import (
     Forum,
     IdeaStep,
     MeasureStep,
-    idea_next_steps,
+    idea_manual_next_steps,
     measure_next_steps,
 )
 
@@ -262,7 +262,8 @@ class IdeaOut(Schema):
 
     @staticmethod
     def resolve_allowed_next_steps(obj) -> list[dict]:
-        return _steps(idea_next_steps(obj.step), IdeaStep)
+        # Submitted, granted and rejected are taken through the application (A9).
+        return _steps(idea_manual_next_steps(obj.step), IdeaStep)
 
     @staticmethod
     def resolve_parties(obj) -> list:
