@@ -19,9 +19,9 @@ urlpatterns = [
     path("utlysningar/<int:pk>/prioritering.pdf", views.call_paper_pdf, name="call_paper_pdf"),
     path("utlysningar/<int:pk>/prioritering.xlsx", views.call_paper_xlsx, name="call_paper_xlsx"),
     path("utlysningar/for-ide/<int:pk>/", views.idea_matching, name="idea_matching"),
-    path("handlingsplaner/<int:pk>/principer/", views.plan_principles, name="plan_principles"),
+    path("handlingsplaner/<str:nuts2>/principer/", views.plan_principles, name="plan_principles"),
     path(
-        "handlingsplaner/<int:pk>/principer/<str:code>/ta-bort/",
+        "handlingsplaner/<str:nuts2>/principer/<str:code>/ta-bort/",
         views.plan_principle_remove,
         name="plan_principle_remove",
     ),

@@ -323,9 +323,9 @@ def call_paper_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_principles(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_principles(request: HttpRequest, nuts2: str) -> HttpResponse:
     """A regional action plan's own principles; its call manager keeps them."""
-    plan = get_object_or_404(RegionalPlan, pk=pk)
+    plan = get_object_or_404(RegionalPlan, nuts2_code=nuts2)
     can_manage = can_manage_calls(request.user, plan.pk)
     form = PrincipleForm(request.POST or None)
     if request.method == "POST":
@@ -337,7 +337,7 @@ def plan_principles(request: HttpRequest, pk: int) -> HttpResponse:
                 add_errors(form, exc)
             else:
                 messages.success(request, f"Principen {form.cleaned_data['code']} är sparad.")
-                return redirect("plan_principles", pk=plan.pk)
+                return redirect("plan_principles", nuts2=plan.nuts2_code)
     return render(
         request,
         "calls/plan_principles.html",
@@ -352,12 +352,12 @@ def plan_principles(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_principle_remove(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    plan = get_object_or_404(RegionalPlan, pk=pk)
+def plan_principle_remove(request: HttpRequest, nuts2: str, code: str) -> HttpResponse:
+    plan = get_object_or_404(RegionalPlan, nuts2_code=nuts2)
     _deny_unless(can_manage_calls(request.user, plan.pk))
     services.remove_plan_principle(plan, code, by=request.user)
     messages.success(request, f"Principen {code} är borttagen ur handlingsplanen.")
-    return redirect("plan_principles", pk=plan.pk)
+    return redirect("plan_principles", nuts2=plan.nuts2_code)
 
 
 # Matching ------------------------------------------------------------------------------------

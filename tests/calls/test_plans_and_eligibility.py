@@ -67,7 +67,7 @@ def test_regional_plans_principles_are_edited_by_the_regions_call_manager(
     client, db, stina, nils, rut
 ):
     west = plan("SE23")
-    url = reverse("plan_principles", args=[west.pk])
+    url = reverse("plan_principles", args=["SE23"])
     log_in(client, stina)
     page = client.get(url).content.decode()
     assert "inga principer för prioritering" in page
@@ -100,7 +100,7 @@ def test_regional_plans_principles_are_edited_by_the_regions_call_manager(
     for user, plan_code in ((stina, "SE11"), (rut, "SE23"), (nils, "SE23")):
         log_in(client, user)
         response = client.post(
-            reverse("plan_principles", args=[plan(plan_code).pk]),
+            reverse("plan_principles", args=[plan_code]),
             {"principle-code": "X", "principle-name": "X", "principle-weight": "1"},
         )
         assert response.status_code == 403, (user, plan_code)

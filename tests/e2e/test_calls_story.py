@@ -16,7 +16,7 @@ from samsyn.calls.choices import CallsRoleKind
 from samsyn.calls.models import Application, Call, JavDeclaration, Score
 from samsyn.pipeline.models import Idea
 from samsyn.pipeline.steps import IdeaStep
-from tests.calls.conftest import agreed_idea, calls_person, plan, plan_principles
+from tests.calls.conftest import agreed_idea, calls_person, plan_principles
 from tests.factories import Role, kommun, person, region
 
 
@@ -41,7 +41,7 @@ def test_from_call_to_prioritisation_paper(page, log_in, visit, check_a11y, sjuh
     # Västsverige), then puts a regional call in the plan: it starts from them.
     plan_principles("SE23", count=4)
     log_in("stina")
-    visit(f"/handlingsplaner/{plan('SE23').pk}/principer/")
+    visit("/handlingsplaner/SE23/principer/")
     check_a11y()
     field(page, "Kod").fill("P5")
     field(page, "Princip").fill("Testprincip 5 för SE23")

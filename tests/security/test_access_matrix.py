@@ -49,6 +49,7 @@ STRING_VALUES = {
     "fmt": FORMATS,
     "what": tuple(sorted({what for what, _ in DOCUMENTS})),
     "kind": ("idea", "measure"),
+    "nuts2": ("SE23", "SE11"),  # a regional action plan: public reference data
 }
 LEAK_STATUSES = {200, 201, 204}
 
