@@ -315,6 +315,7 @@ class DeclarationOut(Schema):
 class PrincipleOut(Schema):
     code: str
     name: str
+    description: str = ""
     weight: int
 
 
