@@ -1,8 +1,9 @@
 """Calls, applications, the prioritisation ranking and matching calls for an idea.
 
 The same verbs (samsyn/calls/services.py), rules and access as the pages: a refusal is a 422
-whose violations name their rules (R4, R7, R8, R9, A1–A6, U1–U6, J1–J3), a stale version 409,
-another förbund's application 404, a missing role 403.
+whose violations name their rules (R4, R7, R8, R9, A0–A9, U1–U7, J1–J4), a stale version 409,
+another förbund's application 404, a missing role 403. Creating returns 201; acting on an
+existing record (submit, assessment, prioritisation, decision) returns 200.
 """
 
 import datetime as dt
@@ -26,6 +27,7 @@ from samsyn.calls import services
 from samsyn.calls.access import (
     can_edit_application,
     can_manage_calls,
+    can_record_decision,
     can_review,
     can_see_ranking,
 )
@@ -65,6 +67,13 @@ class CallOut(Schema):
     opens_on: dt.date
     closes_on: dt.date | None
     rolling: bool
+    latest_project_start: dt.date | None
+    latest_project_end: dt.date | None = Field(
+        description="Projekten slutar senast: utlysningens, programområdets eller periodens."
+    )
+    has_partnership_step: bool = Field(
+        description="Regional utlysning: strukturfondspartnerskapet prioriterar."
+    )
     status: str
     phase: str
     lessons: str
@@ -90,6 +99,10 @@ class CallOut(Schema):
     def resolve_status(obj) -> str:
         return obj.status()
 
+    @staticmethod
+    def resolve_latest_project_end(obj) -> dt.date:
+        return obj.project_window()[2]
+
 
 class CallIn(Input):
     title: str = Field(max_length=200)
@@ -104,6 +117,8 @@ class CallIn(Input):
     opens_on: dt.date
     closes_on: dt.date | None = None
     rolling: bool = False
+    latest_project_start: dt.date | None = None
+    latest_project_end: dt.date | None = None
 
 
 class CallPatch(Input):
@@ -116,6 +131,8 @@ class CallPatch(Input):
     opens_on: dt.date | None = None
     closes_on: dt.date | None = None
     rolling: bool | None = None
+    latest_project_start: dt.date | None = None
+    latest_project_end: dt.date | None = None
 
 
 class CallQuery(Schema):
@@ -139,6 +156,21 @@ class CofinancingOut(Schema):
     decision_date: dt.date | None = None
 
 
+class ApplicationEventOut(Schema):
+    move: str
+    from_status: str
+    to_status: str
+    by: str | None
+    at: dt.datetime
+    decided_on: dt.date | None
+    reference: str
+    note: str
+
+    @staticmethod
+    def resolve_by(obj) -> str | None:
+        return obj.by.username if obj.by_id else None
+
+
 class ApplicationOut(Schema):
     id: int
     idea_id: int
@@ -159,11 +191,16 @@ class ApplicationOut(Schema):
     decided_on: dt.date | None
     granted_sek: int | None
     decision_reason: str
+    events: list[ApplicationEventOut]
     version: int
 
     @staticmethod
     def resolve_idea_step(obj) -> str:
         return obj.idea.step
+
+    @staticmethod
+    def resolve_events(obj):
+        return list(obj.events.all())
 
     @staticmethod
     def resolve_budget_lines(obj):
@@ -193,6 +230,9 @@ class ApplicationOut(Schema):
 class ApplicationIn(Input):
     idea_id: int
     call_id: int
+    basis_date: dt.date | None = Field(
+        None, description="Datum för beslutet att skriva ansökan; utan det: i dag."
+    )
 
 
 class ApplicationPatch(Input):
@@ -219,15 +259,30 @@ class CofinancingIn(Input):
 
 class SubmitIn(Input):
     version: int | None = None
-    submitted_on: dt.date | None = None
+    submitted_on: dt.date | None = Field(
+        None, description="Dagen ansökan skickades in i Projektrummet+; utan det: i dag."
+    )
+    reference: str = Field("", max_length=100, description="Ärendenummer i Projektrummet+.")
 
 
-class DecisionIn(Input):
+class RecordedDecisionIn(Input):
     version: int | None = None
-    granted: bool
     decided_on: dt.date
-    amount_sek: int | None = Field(None, ge=0)
+    reference: str = Field(max_length=100, description="Beslutets diarienummer.")
     reason: str = ""
+
+
+class AssessmentIn(RecordedDecisionIn):
+    approved: bool = Field(description="ESF-rådet godkänner ansökan för prioritering, eller inte.")
+
+
+class PrioritisationIn(RecordedDecisionIn):
+    prioritised: bool
+
+
+class DecisionIn(RecordedDecisionIn):
+    granted: bool
+    amount_sek: int | None = Field(None, ge=0)
 
 
 class DeclarationIn(Input):
@@ -261,6 +316,7 @@ class DeclarationOut(Schema):
 class PrincipleOut(Schema):
     code: str
     name: str
+    description: str = ""
     weight: int
 
 
@@ -297,7 +353,12 @@ class MatchOut(Schema):
 
 # Helpers -------------------------------------------------------------------------------------
 
-APPLICATION_PREFETCH = ("budget_lines", "cofinancing__organisation", "idea__parties")
+APPLICATION_PREFETCH = (
+    "budget_lines",
+    "cofinancing__organisation",
+    "idea__parties",
+    "events__by",
+)
 
 
 def _deny_unless(decision) -> None:
@@ -525,7 +586,7 @@ def create_application(request: HttpRequest, payload: ApplicationIn):
     if not can(user, idea.need.forbund, Permission.EDIT_PIPELINE):
         raise HttpError(403, can(user, idea.need.forbund, Permission.EDIT_PIPELINE).reason)
     call = _call(user, payload.call_id)
-    application = services.draft_application(idea, call, by=user)
+    application = services.draft_application(idea, call, by=user, basis_date=payload.basis_date)
     return Status(201, _application_out(user, application.pk))
 
 
@@ -585,10 +646,52 @@ def set_cofinancing(
     "/applications/{int:application_id}/submit", response={200: ApplicationOut, **WRITE_ERRORS}
 )
 def submit(request: HttpRequest, application_id: int, payload: SubmitIn):
-    """Skicka ansökan till ESF-rådet (R4, R7, R8, R9, A1–A5); idén går till submitted."""
+    """Registrera att ansökan är inskickad till ESF-rådet i Projektrummet+ (R4, R7, R8, R9,
+    A1–A5, A7); Samsyn skickar inget självt. Idén går till submitted, och parterna och
+    medfinansieringen i ansökan ligger fast (A9)."""
     user, application = _editable(request, application_id)
     services.submit_application(
-        application, by=user, expected_version=payload.version, submitted_on=payload.submitted_on
+        application,
+        by=user,
+        expected_version=payload.version,
+        submitted_on=payload.submitted_on,
+        reference=payload.reference,
+    )
+    return _application_out(user, application.pk)
+
+
+def _recorder(request: HttpRequest, application_id: int) -> tuple[User, Application]:
+    user = current_user(request)
+    application = _application(user, application_id)
+    _deny_unless(can_record_decision(user, application))
+    return user, application
+
+
+@router.post(
+    "/applications/{int:application_id}/assessment",
+    response={200: ApplicationOut, **WRITE_ERRORS},
+)
+def assessment(request: HttpRequest, application_id: int, payload: AssessmentIn):
+    """ESF-rådets bedömning: godkänd för prioritering eller ej godkänd (då avslutad, och idén
+    går till rejected). Registreras av projektägarens företrädare, kansliet eller den som
+    förvaltar utlysningen."""
+    user, application = _recorder(request, application_id)
+    data = payload.model_dump()
+    services.assess_application(application, by=user, expected_version=data.pop("version"), **data)
+    return _application_out(user, application.pk)
+
+
+@router.post(
+    "/applications/{int:application_id}/prioritisation",
+    response={200: ApplicationOut, **WRITE_ERRORS},
+)
+def prioritisation(request: HttpRequest, application_id: int, payload: PrioritisationIn):
+    """Strukturfondspartnerskapets prioritering (bara regionala utlysningar) av en ansökan som
+    ESF-rådet godkänt för prioritering."""
+    user, application = _recorder(request, application_id)
+    data = payload.model_dump()
+    services.prioritise_application(
+        application, by=user, expected_version=data.pop("version"), **data
     )
     return _application_out(user, application.pk)
 
@@ -597,17 +700,11 @@ def submit(request: HttpRequest, application_id: int, payload: SubmitIn):
     "/applications/{int:application_id}/decision", response={200: ApplicationOut, **WRITE_ERRORS}
 )
 def decision(request: HttpRequest, application_id: int, payload: DecisionIn):
-    """ESF-rådets beslut: godkänd med belopp eller avslagen med skäl; idén följer med."""
-    user, application = _editable(request, application_id)
-    services.decide_application(
-        application,
-        by=user,
-        granted=payload.granted,
-        decided_on=payload.decided_on,
-        amount_sek=payload.amount_sek,
-        reason=payload.reason,
-        expected_version=payload.version,
-    )
+    """ESF-rådets slutliga beslut: beviljad med belopp eller avslagen med skäl; idén följer med.
+    Regional utlysning: efter partnerskapets prioritering; nationell: efter bedömningen."""
+    user, application = _recorder(request, application_id)
+    data = payload.model_dump()
+    services.decide_application(application, by=user, expected_version=data.pop("version"), **data)
     return _application_out(user, application.pk)
 
 

@@ -12,7 +12,7 @@ from samsyn.pipeline.steps import (
     Forum,
     IdeaStep,
     MeasureStep,
-    idea_next_steps,
+    idea_manual_next_steps,
     measure_next_steps,
 )
 
@@ -288,7 +288,8 @@ class IdeaOut(Schema):
 
     @staticmethod
     def resolve_allowed_next_steps(obj) -> list[dict]:
-        return _steps(idea_next_steps(obj.step), IdeaStep)
+        # Submitted, granted and rejected are taken through the application (A9).
+        return _steps(idea_manual_next_steps(obj.step), IdeaStep)
 
     @staticmethod
     def resolve_parties(obj) -> list:

@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404
 
 from samsyn.calls.choices import CallsRoleKind
 from samsyn.calls.models import Application, Call, CallsRole
-from samsyn.parties.access import Decision, Permission, can
+from samsyn.parties.access import Decision, Permission, can, role_in
+from samsyn.parties.choices import Role
 from samsyn.parties.models import User
 
 
@@ -70,6 +71,35 @@ def can_see_ranking(user: User, call: Call) -> Decision:
 def can_edit_application(user: User, application: Application) -> Decision:
     """The förbund's kansli and beredningsgrupp prepare the application, as they do the idea."""
     return can(user, application.idea.need.forbund, Permission.EDIT_PIPELINE)
+
+
+def can_record_decision(user: User, application: Application) -> Decision:
+    """ESF-rådet's assessment and decision, and the partnership's prioritisation, are recorded
+    in Samsyn by the project owner's representatives (a user of the owner organisation with a
+    role to edit the förbund's pipeline), the förbund's kansli, or a call manager for the
+    call's region (or, for a national call, the national call plan)."""
+    active = _active(user)
+    if not active:
+        return active
+    if user.is_superuser:
+        return Decision(True)
+    idea = application.idea
+    forbund = idea.need.forbund
+    if role_in(user, forbund) == Role.KANSLI:
+        return Decision(True)
+    if (
+        idea.owner_id is not None
+        and user.organisation_id == idea.owner_id
+        and can(user, forbund, Permission.EDIT_PIPELINE)
+    ):
+        return Decision(True)
+    if _has_role(user, CallsRoleKind.CALL_MANAGER, application.call.regional_plan_id):
+        return Decision(True)
+    return Decision(
+        False,
+        "Beslut om ansökan registreras av projektägarens företrädare, förbundets kansli eller "
+        "den som förvaltar utlysningen.",
+    )
 
 
 def access_call(user: User, pk: int) -> Call:

@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from samsyn.calls.models import (
     Application,
+    ApplicationEvent,
     BudgetLine,
     Call,
     CallsRole,
@@ -17,8 +18,26 @@ from samsyn.calls.models import (
     ThematicArea,
 )
 
-for model in (ProgrammePeriod, ProgrammeArea, ThematicArea, RegionalPlan, DefaultPrinciple):
+for model in (ProgrammePeriod, ProgrammeArea, ThematicArea):
     admin.site.register(model)
+
+
+class PlanPrincipleInline(admin.TabularInline):
+    model = DefaultPrinciple
+    extra = 0
+    fields = ["code", "name", "description", "weight", "order"]
+
+
+@admin.register(RegionalPlan)
+class RegionalPlanAdmin(admin.ModelAdmin):
+    list_display = ["nuts2_code", "name", "title"]
+    inlines = [PlanPrincipleInline]
+
+
+@admin.register(DefaultPrinciple)
+class PlanPrincipleAdmin(SimpleHistoryAdmin):
+    list_display = ["regional_plan", "code", "name", "weight"]
+    list_filter = ["regional_plan"]
 
 
 @admin.register(CallsRole)
@@ -50,11 +69,20 @@ class CofinancingInline(admin.TabularInline):
     extra = 0
 
 
+class ApplicationEventInline(admin.TabularInline):
+    model = ApplicationEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["move", "from_status", "to_status", "by", "at", "decided_on", "reference"]
+
+
 @admin.register(Application)
 class ApplicationAdmin(SimpleHistoryAdmin):
     list_display = ["idea", "call", "status", "eu_share_sek", "granted_sek"]
     list_filter = ["status", "call"]
-    inlines = [BudgetLineInline, CofinancingInline]
+    # Status moves only through the verbs (samsyn/calls/services.py), which write the events.
+    readonly_fields = ["status", "submitted_on", "decided_on", "granted_sek"]
+    inlines = [BudgetLineInline, CofinancingInline, ApplicationEventInline]
 
 
 admin.site.register(JavDeclaration, SimpleHistoryAdmin)

@@ -39,10 +39,44 @@ class CostCategory(models.TextChoices):
 
 
 class ApplicationStatus(models.TextChoices):
+    """The application's life cycle (DOMAIN.md §2 step 7, §5): ansökan → bedömning →
+    (regional calls only) prioritering → beslut."""
+
     DRAFT = "draft", _("Utkast")
-    SUBMITTED = "submitted", _("Inskickad till ESF-rådet")
-    GRANTED = "granted", _("Godkänd av ESF-rådet")
-    REJECTED = "rejected", _("Avslagen av ESF-rådet")
+    SUBMITTED = "submitted", _("Inskickad")
+    APPROVED = "approved", _("Godkänd för prioritering")
+    NOT_APPROVED = "not_approved", _("Ej godkänd")
+    PRIORITISED = "prioritised", _("Prioriterad")
+    NOT_PRIORITISED = "not_prioritised", _("Ej prioriterad")
+    GRANTED = "granted", _("Beviljad")
+    REJECTED = "rejected", _("Avslagen")
+
+
+# Statuses in which the partnership's prioritisation paper ranks the application: approved
+# for prioritisation, and the ones the partnership has already decided on (so the ranking does
+# not shift while decisions are recorded one by one). Never a granted one.
+PRIORITISATION_STATUSES = (
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.PRIORITISED,
+    ApplicationStatus.NOT_PRIORITISED,
+)
+# Final statuses: nothing more happens to the application.
+FINAL_STATUSES = (
+    ApplicationStatus.NOT_APPROVED,
+    ApplicationStatus.GRANTED,
+    ApplicationStatus.REJECTED,
+)
+
+
+class ApplicationMove(models.TextChoices):
+    """What an application event records: the step and whose decision it was."""
+
+    DRAFTED = "drafted", _("Ansökan påbörjad")
+    SUBMITTED = "submitted", _("Inskickad i Projektrummet+")
+    ASSESSED = "assessed", _("ESF-rådets bedömning")
+    PRIORITISED = "prioritised", _("Strukturfondspartnerskapets prioritering")
+    DECIDED = "decided", _("ESF-rådets beslut")
+    MIGRATED = "migrated", _("Överfört från tidigare version")
 
 
 class CallStatus(models.TextChoices):

@@ -1,10 +1,16 @@
 """Demo data for calls, applications and prioritisation, on top of pipeline's Sjuhärad demo.
 
 `load_calls_demo()` is called at the end of samsyn.pipeline.demo.load_demo. Everything goes
-through the verbs, so the demo obeys the rules: calls in Västsverige (SE23) and national
-ones, the Försäkringskassan idea's application left as a draft at parties_decided (R4 still
-blocks it: no överenskommelse yet), "Språk och arbete" submitted, and three approved
-applications in the regional call scored by two reviewers, one of whom declares jäv.
+through the verbs, so the demo obeys the rules: calls in Västsverige (SE23), one in
+Stockholm (SE11, with Region Stockholm's principles P1–P5 from seed 002, the only ones Samsyn
+knows) and national ones, the Försäkringskassan idea's application left as a draft at
+parties_decided (R4 still blocks it: no överenskommelse yet), "Språk och arbete" submitted,
+and three applications in the regional call that ESF-rådet approved for prioritisation,
+scored by two reviewers, one of whom declares jäv.
+
+Västsverige's own principles are not in our sources: the demo's call manager enters
+illustrative ones (V1–V5, marked as demo examples) in the action plan before the call opens,
+as the call manager of any region without known principles is asked to.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from samsyn.calls import services
-from samsyn.calls.choices import CallPhase, CallsRoleKind, DecisionLevel
+from samsyn.calls.choices import ApplicationStatus, CallPhase, CallsRoleKind, DecisionLevel
 from samsyn.calls.models import (
     Call,
     CallsRole,
@@ -118,7 +124,19 @@ class CallsDemo:
         call.refresh_from_db()
         return call
 
+    def plan_principles(self) -> None:
+        for code, name in WEST_DEMO_PRINCIPLES:
+            services.set_plan_principle(
+                self.se23,
+                code,
+                by=self.sara,
+                name=name,
+                weight=1,
+                description="Exempel i demodata, inte Västsveriges beslutade principer.",
+            )
+
     def calls(self) -> None:
+        self.plan_principles()
         self.regional = self.call(
             self.sara,
             title="Vägar tillbaka till arbete i Västsverige",
@@ -140,10 +158,27 @@ class CallsDemo:
         )
         services.set_principle(
             self.regional,
-            "P2",
+            "V2",
             by=self.sara,
-            name=self.regional.principles.get(code="P2").name,
+            name=self.regional.principles.get(code="V2").name,
             weight=2,
+        )
+        self.call(
+            self.nils,
+            title="Inkludering på arbetsmarknaden i Stockholms län",
+            description=(
+                "Regional utlysning i Stockholm för personer långt från arbetsmarknaden, "
+                "med Region Stockholms principer för prioritering."
+            ),
+            programme_area=_area("A"),
+            thematic_areas=_themes("aterintrade", "ekonomisk_utsatthet"),
+            decision_level=DecisionLevel.REGIONAL,
+            regional_plan=RegionalPlan.objects.get(nuts2_code="SE11"),
+            budget_sek=10_000_000,
+            min_participant_age=16,
+            opens_on=self.days(10),
+            closes_on=self.days(100),
+            phase=CallPhase.UTLYSNING,
         )
         self.call(
             self.nils,
@@ -284,7 +319,7 @@ class CallsDemo:
 
     def application(self, idea: Idea, by: User, eu: int, cofinancing: dict[Organisation, int]):
         total = eu + sum(cofinancing.values())
-        app = services.draft_application(idea, self.regional, by=by)
+        app = services.draft_application(idea, self.regional, by=by, basis_date=self.days(-30))
         start = dt.date(self.today.year + 1, 1, 1)
         app = services.update_application(
             app,
@@ -378,8 +413,13 @@ class CallsDemo:
             app = services.submit_application(
                 app, by=rep, expected_version=None, submitted_on=self.days(-20)
             )
-            app = services.decide_application(
-                app, by=rep, granted=True, amount_sek=eu, decided_on=self.days(-5)
+            # ESF-rådet's assessment, recorded by the region's call manager.
+            app = services.assess_application(
+                app,
+                by=self.sara,
+                approved=True,
+                decided_on=self.days(-5),
+                reference=f"Dnr 2026-{app.pk:05d}",
             )
             self.approved.append(app)
         self.score()
@@ -387,7 +427,7 @@ class CallsDemo:
     def score(self) -> None:
         boras_app, ulricehamn_app, kungalv_app = self.approved
         s = {
-            # reviewer → application → P1..P5 scores
+            # reviewer → application → V1..V5 scores
             "rebecka": {
                 boras_app: [4, 3, 3, 2, 3],
                 ulricehamn_app: [3, 2, 4, 2, 2],
@@ -408,9 +448,17 @@ class CallsDemo:
                 services.score_application(
                     app,
                     reviewer=reviewers[name],
-                    scores={f"P{i}": (v, MOTIVATIONS[v]) for i, v in enumerate(values, start=1)},
+                    scores={f"V{i}": (v, MOTIVATIONS[v]) for i, v in enumerate(values, start=1)},
                 )
 
+
+WEST_DEMO_PRINCIPLES = [
+    ("V1", "Väl förankrat hos alla medverkande parter"),
+    ("V2", "Leder till varaktig förändring i strukturer och arbetssätt"),
+    ("V3", "Tydligt mervärde utöver ordinarie verksamhet"),
+    ("V4", "Bidrar till regionens utvecklingsstrategi"),
+    ("V5", "Når personer i områden med socioekonomiska utmaningar"),
+]
 
 MOTIVATIONS = {
     0: "Inget i ansökan visar detta.",
@@ -421,9 +469,76 @@ MOTIVATIONS = {
 }
 
 
+ROLLING_TITLE = "Inkluderande arbetsliv – löpande ansökan (demo)"
+
+
+def _rolling_call(by: User) -> Call:
+    """The national rolling call the pipeline demo's earlier ideas applied to."""
+    call = Call.objects.filter(title=ROLLING_TITLE).first()
+    if call is None:
+        call = services.create_call(
+            by=by,
+            title=ROLLING_TITLE,
+            description="Nationell utlysning med löpande ansökan i programområde A.",
+            period=_area("A").period,
+            programme_area=_area("A"),
+            thematic_areas=_themes("aterintrade", "etablering"),
+            decision_level=DecisionLevel.NATIONAL,
+            regional_plan=None,
+            budget_sek=50_000_000,
+            min_participant_age=16,
+            opens_on=dt.date(2025, 1, 1),
+            closes_on=None,
+            rolling=True,
+        )
+    return call
+
+
+def through_application(idea: Idea, step: str, *, by: User, basis_date: dt.date, note: str):
+    """The pipeline demo's ideas reach submitted, granted and rejected through an application
+    in a national call (bedömning → beslut), as every idea must (A9)."""
+    if step == IdeaStep.SUBMITTED:
+        call = _rolling_call(by)
+        app = services.draft_application(idea, call, by=by, basis_date=basis_date)
+        app = services.update_application(
+            app,
+            by=by,
+            expected_version=None,
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2027, 12, 31),
+            eu_share_sek=400_000,
+            project_manager="Projektledare utses",
+            controller="Ekonom på projektägaren",
+            administrator="Administratör på projektägaren",
+        )
+        services.set_budget_line(app, 2026, "personnel", 1_000_000, by=by, expected_version=None)
+        rows = list(app.cofinancing.order_by("organisation_id"))
+        for i, row in enumerate(rows):
+            share = 600_000 // len(rows) + (600_000 % len(rows) if i == 0 else 0)
+            services.set_cofinancing(app, row.organisation, share, by=by, expected_version=None)
+        services.submit_application(
+            app, by=by, expected_version=None, submitted_on=basis_date, reference=""
+        )
+        return
+    app = idea.applications.get(status=ApplicationStatus.SUBMITTED)
+    reference = f"Dnr 2025-{app.pk:05d}"
+    app = services.assess_application(
+        app, by=by, approved=True, decided_on=basis_date, reference=reference
+    )
+    services.decide_application(
+        app,
+        by=by,
+        granted=step == IdeaStep.GRANTED,
+        amount_sek=app.eu_share_sek if step == IdeaStep.GRANTED else None,
+        reason="" if step == IdeaStep.GRANTED else note,
+        decided_on=basis_date,
+        reference=reference,
+    )
+
+
 @transaction.atomic
 def load_calls_demo() -> None:
     """Calls, applications and a prioritisation on the Sjuhärad demo (idempotent)."""
-    if Call.objects.exists():
+    if Call.objects.exclude(title=ROLLING_TITLE).exists():
         return
     CallsDemo().build()

@@ -31,10 +31,14 @@ class CallForm(VersionedForm):
             "opens_on",
             "closes_on",
             "rolling",
+            "latest_project_start",
+            "latest_project_end",
         ]
         widgets = {
             "opens_on": DateInput(),
             "closes_on": DateInput(),
+            "latest_project_start": DateInput(),
+            "latest_project_end": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -62,7 +66,16 @@ class PrincipleForm(forms.Form):
     prefix = "principle"
     code = forms.CharField(label=_("Kod"), max_length=10)
     name = forms.CharField(label=_("Princip"), max_length=300)
+    description = forms.CharField(
+        label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     weight = forms.IntegerField(label=_("Vikt"), min_value=1, max_value=100)
+
+
+class DraftForm(forms.Form):
+    basis_date = forms.DateField(
+        label=_("Datum för beslutet att skriva ansökan"), required=False, widget=DateInput()
+    )
 
 
 class ApplicationForm(VersionedForm):
@@ -103,22 +116,46 @@ class CofinancingForm(forms.Form):
 class SubmitForm(forms.Form):
     prefix = "submit"
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    submitted_on = forms.DateField(label=_("Inskickad den"), widget=DateInput())
+    submitted_on = forms.DateField(label=_("Inskickad i Projektrummet+ den"), widget=DateInput())
+    reference = forms.CharField(
+        label=_("Ärendenummer i Projektrummet+ (om det finns)"), max_length=100, required=False
+    )
 
 
-class DecisionForm(forms.Form):
-    prefix = "decision"
+def _yes_no(label, yes, no):
+    return forms.TypedChoiceField(
+        label=label, choices=[("1", yes), ("0", no)], coerce=lambda v: v == "1"
+    )
+
+
+class _RecordedDecision(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    granted = forms.TypedChoiceField(
-        label=_("ESF-rådets beslut"),
-        choices=[("1", _("Godkänd")), ("0", _("Avslagen"))],
-        coerce=lambda v: v == "1",
-    )
     decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DateInput())
-    amount_sek = forms.IntegerField(label=_("Beviljat belopp (kr)"), min_value=0, required=False)
+    reference = forms.CharField(label=_("Diarienummer"), max_length=100)
     reason = forms.CharField(
-        label=_("Skäl (vid avslag)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Skäl"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class AssessmentForm(_RecordedDecision):
+    prefix = "assessment"
+    approved = _yes_no(_("ESF-rådets bedömning"), _("Godkänd för prioritering"), _("Ej godkänd"))
+    field_order = ["approved", "decided_on", "reference", "reason"]
+
+
+class PrioritisationForm(_RecordedDecision):
+    prefix = "prioritisation"
+    prioritised = _yes_no(
+        _("Strukturfondspartnerskapets beslut"), _("Prioriterad"), _("Ej prioriterad")
+    )
+    field_order = ["prioritised", "decided_on", "reference", "reason"]
+
+
+class DecisionForm(_RecordedDecision):
+    prefix = "decision"
+    granted = _yes_no(_("ESF-rådets beslut"), _("Beviljad"), _("Avslagen"))
+    amount_sek = forms.IntegerField(label=_("Beviljat belopp (kr)"), min_value=0, required=False)
+    field_order = ["granted", "decided_on", "reference", "amount_sek", "reason"]
 
 
 class JavForm(forms.Form):

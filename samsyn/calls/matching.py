@@ -3,8 +3,8 @@
 The score (0–100) adds up five parts, each with a reason the page shows:
 - programme and thematic area (35): the share of the idea's thematic areas the call covers;
   the areas are read from the idea's text with the keywords in the reference data
-  (ThematicArea.keywords). A call whose programme area the owner may not apply for (R9) or
-  in another region is left out, as are closed calls.
+  (ThematicArea.keywords). A call the idea cannot apply to (`call_fit_violations`: closed,
+  another period, R9, another region) is left out; the same function refuses an application.
 - region (20): a regional call in the idea's own NUTS 2 region 20, a national call 10.
 - target-group age (10): the youngest age in the idea's target group is at least the call's
   minimum participant age; otherwise 0 and a warning.
@@ -26,7 +26,7 @@ from django.db import connection
 from django.utils import timezone
 
 from samsyn.calls.choices import CallStatus
-from samsyn.pipeline.rules import ProgrammeAreaFacts, r9_programme_area
+from samsyn.pipeline.rules import ProgrammeAreaFacts, Violation, r9_programme_area
 
 WEIGHT_THEME, WEIGHT_REGION, WEIGHT_AGE, WEIGHT_TIME, WEIGHT_TEXT = 35, 20, 10, 15, 20
 
@@ -146,6 +146,7 @@ class IdeaMatchFacts:
     target_group: str
     owner_kind: str | None
     nuts2_codes: frozenset[str]
+    programme_period: str = "2021-2027"
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,41 @@ class CallMatchFacts:
     opens_on: dt.date
     closes_on: dt.date | None
     rolling: bool
+    period_code: str = "2021-2027"
+
+
+def call_fit_violations(idea: IdeaMatchFacts, call: CallMatchFacts) -> list[Violation]:
+    """Why this call is not one the idea can apply to: the one place that both hides a call
+    from the idea's matching and refuses an application to it (whichever door is used).
+
+    - A3: the call has closed;
+    - A2: the call belongs to another programme period than the idea;
+    - R9: the owner's kind may not apply for the programme area, or the project's region (the
+      owner's NUTS 2 region, else the förbund's members') lies outside the area's regions;
+    - A7: a regional call is for projects in its own region.
+    """
+    violations = []
+    if call.status == CallStatus.CLOSED:
+        closed = f" {call.closes_on:%Y-%m-%d}" if call.closes_on else ""
+        violations.append(Violation("A3", f"Utlysningen stängde{closed} (A3)."))
+    if call.period_code != idea.programme_period:
+        violations.append(
+            Violation(
+                "A2",
+                f"Utlysningen hör till programperioden {call.period_code}, projektidén till "
+                f"{idea.programme_period} (A2).",
+            )
+        )
+    violations += r9_programme_area(call.area, idea.owner_kind, sorted(idea.nuts2_codes))
+    if not call.national and call.nuts2_code not in idea.nuts2_codes:
+        violations.append(
+            Violation(
+                "A7",
+                f"Utlysningen är regional och gäller projekt i {call.region_name}; "
+                "projektidén hör till en annan region (A7).",
+            )
+        )
+    return violations
 
 
 @dataclass
@@ -183,12 +219,7 @@ def suggest(
     idea_themes = themes_in(f"{idea.text} {idea.target_group}", theme_keywords)
     suggestions = []
     for call in calls:
-        if call.status == CallStatus.CLOSED:
-            continue
-        if not call.national and call.nuts2_code not in idea.nuts2_codes:
-            continue
-        codes = [call.nuts2_code] if call.nuts2_code else sorted(idea.nuts2_codes)
-        if r9_programme_area(call.area, idea.owner_kind, codes):
+        if call_fit_violations(idea, call):
             continue
         s = Suggestion(call.key, call.title, 0)
         # Programme and thematic area.
@@ -288,18 +319,9 @@ def similarities(calls, text: str) -> dict[int, float]:
     return {c.pk: text_similarity(text, f"{c.title} {c.description}") for c in calls}
 
 
-def matching_calls(idea, today: dt.date | None = None) -> list[tuple[object, Suggestion]]:
-    """The fitting open and coming calls for an idea, best first: (call, suggestion)."""
-    from samsyn.calls.models import Call, RegionalPlan, ThematicArea
-    from samsyn.calls.rules import area_facts
-
-    today = today or timezone.localdate()
-    names = dict(RegionalPlan.objects.values_list("nuts2_code", "name"))
-    calls = list(
-        Call.objects.exclude(closes_on__lt=today)
-        .select_related("period", "programme_area", "regional_plan")
-        .prefetch_related("thematic_areas")
-    )
+def idea_match_facts(idea) -> IdeaMatchFacts:
+    """The idea as matching and the fit check see it; its region is the owner's NUTS 2
+    region, or (no owner yet) the regions of the förbund's members."""
     owner = idea.owner
     if owner is not None and owner.nuts2_code:
         codes = frozenset({owner.nuts2_code})
@@ -307,31 +329,50 @@ def matching_calls(idea, today: dt.date | None = None) -> list[tuple[object, Sug
         codes = frozenset(
             idea.need.forbund.members.exclude(nuts2_code="").values_list("nuts2_code", flat=True)
         )
-    facts = IdeaMatchFacts(
+    return IdeaMatchFacts(
         text=idea_text(idea),
         target_group=idea.target_group,
         owner_kind=owner.kind if owner else None,
         nuts2_codes=codes,
+        programme_period=idea.programme_period,
     )
+
+
+def call_match_facts(call, today: dt.date, nuts2_names: dict[str, str]) -> CallMatchFacts:
+    from samsyn.calls.rules import area_facts
+
+    return CallMatchFacts(
+        key=call.pk,
+        title=call.title,
+        area=area_facts(call.programme_area, nuts2_names),
+        theme_codes=frozenset(t.code for t in call.thematic_areas.all()),
+        national=call.regional_plan_id is None,
+        nuts2_code=call.regional_plan.nuts2_code if call.regional_plan_id else "",
+        region_name=call.region_name,
+        min_age=call.min_participant_age,
+        status=call.status(today),
+        opens_on=call.opens_on,
+        closes_on=call.closes_on,
+        rolling=call.rolling,
+        period_code=call.period.code,
+    )
+
+
+def matching_calls(idea, today: dt.date | None = None) -> list[tuple[object, Suggestion]]:
+    """The fitting open and coming calls for an idea, best first: (call, suggestion)."""
+    from samsyn.calls.models import Call, RegionalPlan, ThematicArea
+
+    today = today or timezone.localdate()
+    names = dict(RegionalPlan.objects.values_list("nuts2_code", "name"))
+    calls = list(
+        Call.objects.exclude(closes_on__lt=today)
+        .filter(period__code=idea.programme_period)
+        .select_related("period", "programme_area", "regional_plan")
+        .prefetch_related("thematic_areas")
+    )
+    facts = idea_match_facts(idea)
     by_pk = {c.pk: c for c in calls}
-    call_facts = [
-        CallMatchFacts(
-            key=c.pk,
-            title=c.title,
-            area=area_facts(c.programme_area, names),
-            theme_codes=frozenset(t.code for t in c.thematic_areas.all()),
-            national=c.regional_plan_id is None,
-            nuts2_code=c.regional_plan.nuts2_code if c.regional_plan_id else "",
-            region_name=c.region_name,
-            min_age=c.min_participant_age,
-            status=c.status(today),
-            opens_on=c.opens_on,
-            closes_on=c.closes_on,
-            rolling=c.rolling,
-        )
-        for c in calls
-        if c.period.code == idea.programme_period
-    ]
+    call_facts = [call_match_facts(c, today, names) for c in calls]
     keywords = {t.code: (t.name, t.keyword_list) for t in ThematicArea.objects.all()}
-    sim = similarities([by_pk[f.key] for f in call_facts], facts.text)
+    sim = similarities(calls, facts.text)
     return [(by_pk[s.call_key], s) for s in suggest(facts, call_facts, keywords, sim, today)]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from samsyn.calls.choices import (
+    ApplicationMove,
     ApplicationStatus,
     CallPhase,
     CallsRoleKind,
@@ -32,6 +33,14 @@ class ProgrammePeriod(models.Model):
     starts_on = models.DateField(_("från"))
     ends_on = models.DateField(_("till"))
     national_total_sek = models.BigIntegerField(_("nationell ram (kr)"), null=True, blank=True)
+    eligible_from = models.DateField(
+        _("stödberättigande utgifter från"),
+        help_text=_("Första dag då utgifter kan vara stödberättigande i perioden."),
+    )
+    eligible_until = models.DateField(
+        _("stödberättigande utgifter till och med"),
+        help_text=_("T.ex. 2029-12-31 för 2021–2027 (förordning (EU) 2021/1060 art. 63.2)."),
+    )
     eu_share_percent = models.PositiveSmallIntegerField(_("EU-andel (procent)"))
 
     class Meta:
@@ -82,6 +91,12 @@ class ProgrammeArea(models.Model):
         _("bara dessa NUTS 2-regioner (R9)"), default=list, blank=True
     )
     rolling = models.BooleanField(_("löpande ansökan"), default=False)
+    latest_project_end = models.DateField(
+        _("projekten slutar senast"),
+        null=True,
+        blank=True,
+        help_text=_("Tom: periodens sista stödberättigande dag (CARE: 2023-09-30)."),
+    )
     note = models.TextField(_("anmärkning"), blank=True)
 
     class Meta:
@@ -123,25 +138,33 @@ class RegionalPlan(models.Model):
 
 
 class DefaultPrinciple(models.Model):
-    """A region's principles for prioritisation; with no region, the default set (Stockholm)."""
+    """A regional action plan's own principle for prioritisation (DOMAIN.md §5), kept by the
+    region's call manager; a new call in the region starts from its plan's principles."""
 
     regional_plan = models.ForeignKey(
         RegionalPlan,
         on_delete=models.CASCADE,
-        null=True,
-        blank=True,
         related_name="principles",
         verbose_name=_("regional handlingsplan"),
     )
     code = models.CharField(_("kod"), max_length=10)
     name = models.CharField(_("princip"), max_length=300)
-    weight = models.PositiveSmallIntegerField(_("vikt"), default=1)
+    description = models.TextField(_("beskrivning"), blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("standardvikt"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("standardprincip för prioritering")
-        verbose_name_plural = _("standardprinciper för prioritering")
-        ordering = ["regional_plan", "order"]
+        verbose_name = _("princip i regional handlingsplan")
+        verbose_name_plural = _("principer i regionala handlingsplaner")
+        ordering = ["regional_plan", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regional_plan", "code"], name="one_principle_code_per_plan"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -220,6 +243,13 @@ class Call(Versioned):
     opens_on = models.DateField(_("öppnar"))
     closes_on = models.DateField(_("stänger"), null=True, blank=True)
     rolling = models.BooleanField(_("löpande ansökan"), default=False)
+    latest_project_start = models.DateField(_("projekten startar senast"), null=True, blank=True)
+    latest_project_end = models.DateField(
+        _("projekten slutar senast"),
+        null=True,
+        blank=True,
+        help_text=_("Tom: programområdets eller periodens sista stödberättigande dag."),
+    )
     phase = models.CharField(
         _("fas"), max_length=20, choices=CallPhase.choices, default=CallPhase.BEHOVSANALYS
     )
@@ -263,6 +293,19 @@ class Call(Versioned):
     def region_name(self) -> str:
         return self.regional_plan.name if self.regional_plan_id else str(_("Hela Sverige"))
 
+    @property
+    def has_partnership_step(self) -> bool:
+        """A regional call is prioritised by the strukturfondspartnerskap; a national one is
+        not (bedömning → beslut)."""
+        return self.decision_level == DecisionLevel.REGIONAL
+
+    def project_window(self) -> tuple[dt.date, dt.date | None, dt.date]:
+        """(earliest start, latest start or None, latest end) for a project in this call:
+        the period's eligibility window narrowed by the programme area and the call."""
+        period, area = self.period, self.programme_area
+        ends = [period.eligible_until, area.latest_project_end, self.latest_project_end]
+        return period.eligible_from, self.latest_project_start, min(d for d in ends if d)
+
 
 class Principle(models.Model):
     """A principle the partnership prioritises by, with its weight, for one call."""
@@ -270,6 +313,7 @@ class Principle(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="principles")
     code = models.CharField(_("kod"), max_length=10)
     name = models.CharField(_("princip"), max_length=300)
+    description = models.TextField(_("beskrivning"), blank=True)
     weight = models.PositiveSmallIntegerField(
         _("vikt"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
@@ -300,7 +344,7 @@ class Application(Versioned):
     )
     status = models.CharField(
         _("status"),
-        max_length=12,
+        max_length=20,
         choices=ApplicationStatus.choices,
         default=ApplicationStatus.DRAFT,
     )
@@ -313,7 +357,7 @@ class Application(Versioned):
     controller = models.CharField(_("ekonom/controller"), max_length=200, blank=True)
     administrator = models.CharField(_("administratör"), max_length=200, blank=True)
     submitted_on = models.DateField(_("inskickad"), null=True, blank=True)
-    decided_on = models.DateField(_("ESF-rådets beslut"), null=True, blank=True)
+    decided_on = models.DateField(_("ESF-rådets slutliga beslut"), null=True, blank=True)
     granted_sek = models.BigIntegerField(_("beviljat belopp (kr)"), null=True, blank=True)
     decision_reason = models.TextField(_("skäl till beslutet"), blank=True)
     created_by = models.ForeignKey(
@@ -334,6 +378,38 @@ class Application(Versioned):
 
     def __str__(self) -> str:
         return f"{self.idea} – {self.call}"
+
+
+class ApplicationEvent(models.Model):
+    """One move of an application: who recorded it, when, and the decision's date and
+    reference (diarienummer). Application verbs write one for every status they set."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    move = models.CharField(_("steg"), max_length=20, choices=ApplicationMove.choices)
+    from_status = models.CharField(
+        _("från"), max_length=20, choices=ApplicationStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("till"), max_length=20, choices=ApplicationStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerad av"),
+    )
+    at = models.DateTimeField(_("registrerad"), default=timezone.now)
+    decided_on = models.DateField(_("beslutsdatum"), null=True, blank=True)
+    reference = models.CharField(_("diarienummer"), max_length=100, blank=True)
+    note = models.TextField(_("anteckning"), blank=True)
+
+    class Meta:
+        verbose_name = _("händelse i ansökan")
+        verbose_name_plural = _("händelser i ansökan")
+        ordering = ["application", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_move_display()}: {self.get_to_status_display()}"
 
 
 class BudgetLine(models.Model):

@@ -13,7 +13,7 @@ from fractions import Fraction
 from django.db.models import Prefetch
 
 from samsyn.calls import ranking
-from samsyn.calls.choices import ApplicationStatus
+from samsyn.calls.choices import PRIORITISATION_STATUSES
 from samsyn.calls.models import Application, Call, JavDeclaration, Score
 
 
@@ -50,18 +50,16 @@ def fmt(value: Fraction | None, places: int = 2) -> str:
 
 
 def amount(application: Application) -> int:
-    return (
-        application.granted_sek
-        if application.granted_sek is not None
-        else (application.eu_share_sek)
-    )
+    """What the application asks for: the paper ranks applications before ESF-rådet's
+    decision (approved for prioritisation, or already prioritised), never granted ones."""
+    return application.eu_share_sek
 
 
 def paper(call: Call) -> Paper:
     principles = list(call.principles.all())
     weights = {p.code: p.weight for p in principles}
     applications = list(
-        Application.objects.filter(call=call, status=ApplicationStatus.GRANTED)
+        Application.objects.filter(call=call, status__in=PRIORITISATION_STATUSES)
         .select_related("idea__owner")
         .prefetch_related(
             Prefetch(

@@ -60,11 +60,13 @@ class ApplicationQuerySet(models.QuerySet):
 
     @staticmethod
     def visibility(user: User) -> Q:
-        """The applications of ideas in the user's förbund; and, for the staff who prepare a
-        partnership's prioritisation, the approved applications of their region's calls.
+        """The applications of ideas in the user's förbund; for the staff who prepare a
+        partnership's prioritisation, the applications of their region's calls that are up for
+        (or through) prioritisation; for a call manager, every submitted application of the
+        calls she keeps (she records ESF-rådet's assessment and decision).
 
         A condition on the application's own fields, so that its history rows obey it too."""
-        from samsyn.calls.choices import ApplicationStatus
+        from samsyn.calls.choices import PRIORITISATION_STATUSES, ApplicationStatus, CallsRoleKind
         from samsyn.parties.models import Forbund
 
         if not user.is_authenticated or not user.is_active:
@@ -72,5 +74,10 @@ class ApplicationQuerySet(models.QuerySet):
         if user.is_superuser:
             return Q()
         in_forbund = Q(idea__need__forbund__in=Forbund.objects.visible_to(user))
-        approved = Q(status=ApplicationStatus.GRANTED) & _in_plans(user.calls_roles.all())
-        return in_forbund | approved
+        reviewed = Q(status__in=PRIORITISATION_STATUSES) & _in_plans(
+            user.calls_roles.filter(role=CallsRoleKind.REVIEWER)
+        )
+        managed = ~Q(status=ApplicationStatus.DRAFT) & _in_plans(
+            user.calls_roles.filter(role=CallsRoleKind.CALL_MANAGER)
+        )
+        return in_forbund | reviewed | managed

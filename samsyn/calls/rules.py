@@ -91,6 +91,32 @@ def call_violations(
     return violations
 
 
+def call_window_violations(
+    period_code: str,
+    eligible_from: dt.date,
+    eligible_until: dt.date,
+    latest_start: dt.date | None,
+    latest_end: dt.date | None,
+) -> list[Violation]:
+    """A call's latest project start and end lie in its period's eligibility window (U7)."""
+    violations = []
+    window = f"{eligible_from:%Y-%m-%d}–{eligible_until:%Y-%m-%d}"
+    for label, day in (("start", latest_start), ("slut", latest_end)):
+        if day is not None and not eligible_from <= day <= eligible_until:
+            violations.append(
+                Violation(
+                    "U7",
+                    f"Senaste projekt{label} ska ligga inom programperioden {period_code}s "
+                    f"stödberättigande tid, {window} (U7).",
+                )
+            )
+    if latest_start and latest_end and latest_end < latest_start:
+        violations.append(
+            Violation("U7", "Senaste projektslut kan inte ligga före senaste projektstart (U7).")
+        )
+    return violations
+
+
 def budget_lines_r8(
     starts_on: dt.date, ends_on: dt.date, years: Iterable[tuple[str, int]]
 ) -> list[Violation]:
@@ -138,23 +164,44 @@ def project_period_violations(
     starts_on: dt.date | None,
     ends_on: dt.date | None,
     period_code: str,
-    period_starts: dt.date,
-    period_ends: dt.date,
+    eligible_from: dt.date,
+    latest_start: dt.date | None,
+    latest_end: dt.date,
     idea_period: str,
 ) -> list[Violation]:
+    """The project period lies in the call's window: from the programme period's first
+    eligible day, starting by the call's latest start, ending by the latest end (the call's,
+    else the programme area's, else the period's last eligible day). Read from data."""
     violations = []
     if starts_on is None or ends_on is None:
         violations.append(Violation("A2", "Ange projektperioden: start och slut (A2)."))
     elif ends_on < starts_on:
         violations.append(Violation("A2", "Projektet kan inte sluta innan det startar (A2)."))
-    elif starts_on < period_starts or ends_on > period_ends:
-        violations.append(
-            Violation(
-                "A2",
-                f"Projektperioden ska ligga inom programperioden {period_code} "
-                f"({period_starts:%Y-%m-%d}–{period_ends:%Y-%m-%d}) (A2).",
+    else:
+        if starts_on < eligible_from:
+            violations.append(
+                Violation(
+                    "A2",
+                    f"Projektet kan starta tidigast {eligible_from:%Y-%m-%d}, när utgifter i "
+                    f"programperioden {period_code} blir stödberättigande (A2).",
+                )
             )
-        )
+        if latest_start is not None and starts_on > latest_start:
+            violations.append(
+                Violation(
+                    "A2",
+                    f"Utlysningen kräver att projektet startar senast {latest_start:%Y-%m-%d} "
+                    "(A2).",
+                )
+            )
+        if ends_on > latest_end:
+            violations.append(
+                Violation(
+                    "A2",
+                    f"Projektet ska sluta senast {latest_end:%Y-%m-%d} i den här utlysningen "
+                    f"(programperioden {period_code}) (A2).",
+                )
+            )
     if idea_period != period_code:
         violations.append(
             Violation(

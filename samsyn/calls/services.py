@@ -1,7 +1,12 @@
 """Verbs of calls, applications and prioritisation. Views and the API change state only here.
 
-Applications move the idea's track through pipeline.services.move_idea (application_drafted,
-parties_decided, submitted, granted/rejected), so R1–R7 are judged in one place.
+Applications move the idea's track with them (application_drafted and parties_decided through
+pipeline.services.move_idea; submitted, granted and rejected only through
+move_idea_with_application, in the same transaction), so R1–R7 are judged in one place.
+
+An application's life cycle (DOMAIN.md §2 step 7, §5): draft → submitted → (bedömning)
+approved | not_approved → in a regional call (prioritering) prioritised | not_prioritised →
+(beslut) granted | rejected. A national call goes from approved straight to the decision.
 """
 
 from __future__ import annotations
@@ -15,9 +20,12 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from samsyn.calls import rules
-from samsyn.calls.choices import CALL_PHASES, ApplicationStatus, CallPhase, CallStatus
+from samsyn.calls.access import can_record_decision
+from samsyn.calls.choices import CALL_PHASES, ApplicationMove, ApplicationStatus, CallPhase
+from samsyn.calls.matching import call_fit_violations, call_match_facts, idea_match_facts
 from samsyn.calls.models import (
     Application,
+    ApplicationEvent,
     BudgetLine,
     Call,
     Cofinancing,
@@ -34,7 +42,13 @@ from samsyn.parties.models import Organisation, User
 from samsyn.pipeline import rules as pipeline_rules
 from samsyn.pipeline.models import Idea
 from samsyn.pipeline.rules import Violation
-from samsyn.pipeline.services import PipelineError, StaleEdit, idea_facts, move_idea
+from samsyn.pipeline.services import (
+    PipelineError,
+    StaleEdit,
+    idea_facts,
+    move_idea,
+    move_idea_with_application,
+)
 from samsyn.pipeline.steps import Forum, IdeaStep
 
 
@@ -79,6 +93,8 @@ CALL_FIELDS = (
     "opens_on",
     "closes_on",
     "rolling",
+    "latest_project_start",
+    "latest_project_end",
 )
 
 
@@ -100,21 +116,33 @@ def _check_call(call: Call, themes: Iterable[ThematicArea]) -> None:
         closes_on=call.closes_on,
         rolling=call.rolling,
     )
+    violations += rules.call_window_violations(
+        call.period.code,
+        call.period.eligible_from,
+        call.period.eligible_until,
+        call.latest_project_start,
+        call.latest_project_end,
+    )
     _refuse_if(violations)
 
 
 def _default_principles(call: Call, by: User) -> None:
-    own = DefaultPrinciple.objects.filter(regional_plan=call.regional_plan_id)
-    chosen = (
-        own
-        if call.regional_plan_id and own.exists()
-        else DefaultPrinciple.objects.filter(regional_plan__isnull=True)
-    )
+    """A regional call starts from its plan's own principles (none if the plan has none yet;
+    a national call has no partnership step and so no principles)."""
+    if not call.regional_plan_id:
+        return
     # bulk_create alone would write no history rows
     bulk_create_with_history(
         [
-            Principle(call=call, code=p.code, name=p.name, weight=p.weight, order=p.order)
-            for p in chosen
+            Principle(
+                call=call,
+                code=p.code,
+                name=p.name,
+                description=p.description,
+                weight=p.weight,
+                order=p.order,
+            )
+            for p in DefaultPrinciple.objects.filter(regional_plan=call.regional_plan_id)
         ],
         Principle,
         default_user=by,
@@ -204,23 +232,74 @@ def record_lessons(call: Call, lessons: str, *, by: User, expected_version: int 
     return call
 
 
+def _principle_violations(code: str, name: str, weight: int) -> list[Violation]:
+    violations = []
+    if not code.strip() or not name.strip():
+        violations.append(Violation("P", "Ange principens kod och namn."))
+    if not 1 <= weight <= 100:
+        violations.append(Violation("P", "Vikten ska vara ett heltal 1–100."))
+    return violations
+
+
 @transaction.atomic
 def set_principle(
-    call: Call, code: str, *, by: User, name: str, weight: int, order: int | None = None
+    call: Call,
+    code: str,
+    *,
+    by: User,
+    name: str,
+    weight: int,
+    order: int | None = None,
+    description: str | None = None,
 ) -> Principle:
     """Add a principle to a call or change its name or weight (each region decides its own)."""
-    if weight < 1:
-        raise CallsError([Violation("P", "Vikten ska vara ett positivt heltal.")])
+    _refuse_if(_principle_violations(code, name, weight))
     principle = Principle.objects.filter(call=call, code=code).first() or Principle(
         call=call, code=code, order=order if order is not None else call.principles.count() + 1
     )
     principle.name, principle.weight = name, weight
+    if description is not None:
+        principle.description = description
     if order is not None:
         principle.order = order
     principle.full_clean()
     principle._history_user = by
     principle.save()
     return principle
+
+
+@transaction.atomic
+def set_plan_principle(
+    plan: RegionalPlan,
+    code: str,
+    *,
+    by: User,
+    name: str,
+    weight: int,
+    description: str = "",
+) -> DefaultPrinciple:
+    """The region's call manager keeps her action plan's principles (name, description,
+    default weight); calls opened afterwards start from them."""
+    _refuse_if(_principle_violations(code, name, weight))
+    principle = DefaultPrinciple.objects.filter(regional_plan=plan, code=code).first()
+    if principle is None:
+        principle = DefaultPrinciple(
+            regional_plan=plan, code=code, order=plan.principles.count() + 1
+        )
+    principle.name, principle.weight, principle.description = name, weight, description
+    principle.full_clean()
+    principle._history_user = by
+    principle.save()
+    return principle
+
+
+@transaction.atomic
+def remove_plan_principle(plan: RegionalPlan, code: str, *, by: User) -> None:
+    """Calls keep the principles they started from; only the plan's own list changes."""
+    principle = DefaultPrinciple.objects.filter(regional_plan=plan, code=code).first()
+    if principle is not None:
+        principle._history_user = by
+        principle.delete()
 
 
 @transaction.atomic
@@ -253,29 +332,57 @@ APPLICATION_FIELDS = (
 DRAFTABLE_STEPS = (IdeaStep.OWNER_AGREED, IdeaStep.APPLICATION_DRAFTED, IdeaStep.PARTIES_DECIDED)
 
 
-def r9_for(idea: Idea, call: Call) -> list[Violation]:
-    """R9 for this owner in this call's region (or, for a national call, the owner's region)."""
-    area = rules.area_facts(call.programme_area, nuts2_names())
-    if call.regional_plan_id:
-        codes = [call.regional_plan.nuts2_code]
-    else:
-        owner_code = idea.owner.nuts2_code if idea.owner else ""
-        codes = (
-            [owner_code]
-            if owner_code
-            else list(
-                idea.need.forbund.members.exclude(nuts2_code="").values_list(
-                    "nuts2_code", flat=True
+def fit_violations(idea: Idea, call: Call, today: dt.date | None = None) -> list[Violation]:
+    """Everything that hides the call from the idea's matching also refuses an application
+    to it (A2, A3, A7, R9): one function, `matching.call_fit_violations`."""
+    today = today or timezone.localdate()
+    return call_fit_violations(idea_match_facts(idea), call_match_facts(call, today, nuts2_names()))
+
+
+def _event(
+    application: Application,
+    move: str,
+    from_status: str,
+    *,
+    by: User,
+    decided_on: dt.date | None,
+    reference: str = "",
+    note: str = "",
+) -> ApplicationEvent:
+    return ApplicationEvent.objects.create(
+        application=application,
+        move=move,
+        from_status=from_status,
+        to_status=application.status,
+        by=by,
+        decided_on=decided_on,
+        reference=reference.strip(),
+        note=note.strip(),
+    )
+
+
+def _check_basis_date(basis_date: dt.date, after: dt.date | None, what: str) -> None:
+    """Each step of the application follows the one before it (A8)."""
+    if after is not None and basis_date < after:
+        raise CallsError(
+            [
+                Violation(
+                    "A8",
+                    f"Datumet för {what} kan inte ligga före föregående steg "
+                    f"({after:%Y-%m-%d}) (A8).",
                 )
-            )
+            ]
         )
-    return pipeline_rules.r9_programme_area(area, idea.owner.kind if idea.owner else None, codes)
 
 
 @transaction.atomic
-def draft_application(idea: Idea, call: Call, *, by: User, **data: Any) -> Application:
-    """The owner starts an application for a call; the idea moves to application_drafted."""
+def draft_application(
+    idea: Idea, call: Call, *, by: User, basis_date: dt.date | None = None, **data: Any
+) -> Application:
+    """The owner starts an application for a call; the idea moves to application_drafted,
+    dated by the decision to draft (`basis_date`, default today)."""
     idea = Idea.objects.select_for_update().get(pk=idea.pk)
+    basis_date = basis_date or timezone.localdate()
     violations = []
     if idea.step not in DRAFTABLE_STEPS:
         violations.append(
@@ -289,18 +396,10 @@ def draft_application(idea: Idea, call: Call, *, by: User, **data: Any) -> Appli
         violations.append(
             Violation("A0", "Projektidén har redan en ansökan till den här utlysningen (A0).")
         )
-    if call.status() == CallStatus.CLOSED:
-        violations.append(Violation("A3", "Utlysningen har stängt (A3)."))
-    violations += r9_for(idea, call)
-    if idea.programme_period != call.period.code:
-        violations.append(
-            Violation(
-                "A2",
-                f"Utlysningen hör till programperioden {call.period.code}, projektidén till "
-                f"{idea.programme_period} (A2).",
-            )
-        )
+    violations += fit_violations(idea, call)
     _refuse_if(violations)
+    last = idea.transitions.order_by("-at", "-pk").values_list("basis_date", flat=True).first()
+    _check_basis_date(basis_date, last, "beslutet att skriva ansökan")
     application = Application(idea=idea, call=call, created_by=by)
     for f in APPLICATION_FIELDS:
         if f in data:
@@ -314,13 +413,14 @@ def draft_application(idea: Idea, call: Call, *, by: User, **data: Any) -> Appli
         )
         row._history_user = by
         row.save()
+    _event(application, ApplicationMove.DRAFTED, "", by=by, decided_on=basis_date, note=str(call))
     if idea.step == IdeaStep.OWNER_AGREED:
         move_idea(
             idea,
             IdeaStep.APPLICATION_DRAFTED,
             by=by,
             forum=Forum.BEREDNINGSGRUPP,
-            basis_date=timezone.localdate(),
+            basis_date=basis_date,
             note=f"Ansökan till {call} påbörjad.",
         )
     return application
@@ -339,6 +439,20 @@ def _require_draft(application: Application) -> None:
         )
 
 
+def period_violations(application: Application) -> list[Violation]:
+    call = application.call
+    eligible_from, latest_start, latest_end = call.project_window()
+    return rules.project_period_violations(
+        application.starts_on,
+        application.ends_on,
+        call.period.code,
+        eligible_from,
+        latest_start,
+        latest_end,
+        application.idea.programme_period,
+    )
+
+
 @transaction.atomic
 def update_application(
     application: Application, *, by: User, expected_version: int | None, **data: Any
@@ -352,18 +466,7 @@ def update_application(
         return application
     application.full_clean()
     if application.starts_on and application.ends_on:
-        period = application.call.period
-        _refuse_if(
-            rules.project_period_violations(
-                application.starts_on,
-                application.ends_on,
-                period.code,
-                period.starts_on,
-                period.ends_on,
-                application.idea.programme_period,
-            )
-            + budget_r8(application)
-        )
+        _refuse_if(period_violations(application) + budget_r8(application))
     _save(application, changed, by, "Ansökan ändrad")
     return application
 
@@ -465,21 +568,25 @@ def totals(application: Application) -> dict[str, int]:
 def submission_violations(application: Application, by: User) -> list[Violation]:
     """Everything that stands in the way of sending the application (shown in advance too)."""
     call, idea = application.call, application.idea
-    period = call.period
-    violations = rules.project_period_violations(
-        application.starts_on,
-        application.ends_on,
-        period.code,
-        period.starts_on,
-        period.ends_on,
-        idea.programme_period,
-    )
+    violations = period_violations(application)
     violations += budget_r8(application)
     violations += rules.financing_violations(
         totals(application)["budget"],
         application.eu_share_sek,
         {str(c.organisation_id): c.amount_sek for c in application.cofinancing.all()},
     )
+    cofinanciers = set(
+        idea.parties.filter(is_cofinancier=True).values_list("organisation_id", flat=True)
+    )
+    for row in application.cofinancing.select_related("organisation"):
+        if row.amount_sek and row.organisation_id not in cofinanciers:
+            violations.append(
+                Violation(
+                    "A4",
+                    f"{row.organisation} står med {rules.kr(row.amount_sek)} i ansökan men är "
+                    "inte medfinansiär i projektidén (A4).",
+                )
+            )
     missing = [
         label
         for label, value in (
@@ -494,7 +601,7 @@ def submission_violations(application: Application, by: User) -> list[Violation]
             Violation("A5", "Ange projektorganisationen: " + ", ".join(missing) + " (A5).")
         )
     violations += rules.call_open_violations(call.status(), call.closes_on, timezone.localdate())
-    violations += r9_for(idea, call)
+    violations += [v for v in fit_violations(idea, call) if v.rule != "A3"]
     facts = idea_facts(idea)
     violations += pipeline_rules.r7_cofinancier_decisions(facts)
     violations += pipeline_rules.r7_only_owner_submits(facts, by.organisation_id)
@@ -528,25 +635,176 @@ def submit_application(
     by: User,
     expected_version: int | None,
     submitted_on: dt.date | None = None,
+    reference: str = "",
 ) -> Application:
-    """The owner sends the application to ESF-rådet; the idea moves to submitted (R4, R7)."""
+    """The owner has sent the application in Projektrummet+, ESF-rådet's e-service; Samsyn
+    records that (it sends nothing itself). The idea moves to submitted (R4, R7), and from
+    now on what the application says about parties and co-financing is frozen (A9)."""
     application = _lock(application, expected_version)
     _require_draft(application)
     _refuse_if(submission_violations(application, by))
     submitted_on = submitted_on or timezone.localdate()
+    _check_basis_date(submitted_on, _last_date(application), "inskicket")
     mark_parties_decided(application, by=by, basis_date=submitted_on)
-    move_idea(
+    move_idea_with_application(
         Idea.objects.get(pk=application.idea_id),
         IdeaStep.SUBMITTED,
         by=by,
         forum=Forum.PARTERNA,
         basis_date=submitted_on,
-        note=f"Ansökan till {application.call} inskickad till Svenska ESF-rådet.",
+        note=f"Ansökan till {application.call} inskickad i Projektrummet+ (Svenska ESF-rådet).",
     )
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_on = submitted_on
-    _save(application, ["status", "submitted_on"], by, "Inskickad till ESF-rådet")
+    _save(application, ["status", "submitted_on"], by, "Inskickad i Projektrummet+")
+    _event(
+        application,
+        ApplicationMove.SUBMITTED,
+        ApplicationStatus.DRAFT,
+        by=by,
+        decided_on=submitted_on,
+        reference=reference,
+    )
     return application
+
+
+def _last_date(application: Application) -> dt.date | None:
+    return (
+        application.events.exclude(decided_on=None)
+        .order_by("-decided_on")
+        .values_list("decided_on", flat=True)
+        .first()
+    )
+
+
+def _require_recorder(application: Application, by: User) -> None:
+    decision = can_record_decision(by, application)
+    if not decision:
+        raise CallsError([Violation("A6", f"{decision.reason} (A6)")])
+
+
+def _require_reference(reference: str, whose: str) -> None:
+    if not reference.strip():
+        raise CallsError([Violation("A6", f"Ange {whose} diarienummer för beslutet (A6).")])
+
+
+def _require_status(application: Application, allowed: Iterable[str], what: str) -> None:
+    if application.status not in allowed:
+        wanted = " eller ".join(f"“{ApplicationStatus(s).label.lower()}”" for s in allowed)
+        raise CallsError(
+            [
+                Violation(
+                    "A6",
+                    f"{what} registreras när ansökan är {wanted}; den är "
+                    f"“{application.get_status_display().lower()}” (A6).",
+                )
+            ]
+        )
+
+
+@transaction.atomic
+def assess_application(
+    application: Application,
+    *,
+    by: User,
+    approved: bool,
+    decided_on: dt.date,
+    reference: str,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Application:
+    """ESF-rådet's assessment (bedömning): approved for prioritisation, or not. Not approved is
+    final: the idea moves to rejected."""
+    application = _lock(application, expected_version)
+    _require_recorder(application, by)
+    _require_status(application, [ApplicationStatus.SUBMITTED], "ESF-rådets bedömning")
+    _require_reference(reference, "ESF-rådets")
+    if not approved and not reason.strip():
+        raise CallsError([Violation("A6", "Ange ESF-rådets skäl till att inte godkänna (A6).")])
+    _check_basis_date(decided_on, _last_date(application), "bedömningen")
+    if not approved:
+        move_idea_with_application(
+            Idea.objects.get(pk=application.idea_id),
+            IdeaStep.REJECTED,
+            by=by,
+            forum=Forum.ESF_RADET,
+            basis_date=decided_on,
+            note=f"Ej godkänd vid ESF-rådets bedömning ({reference.strip()}): {reason.strip()}",
+        )
+    old = application.status
+    application.status = ApplicationStatus.APPROVED if approved else ApplicationStatus.NOT_APPROVED
+    fields = ["status"]
+    if not approved:
+        application.decided_on, application.decision_reason = decided_on, reason.strip()
+        fields += ["decided_on", "decision_reason"]
+    _save(application, fields, by, "ESF-rådets bedömning")
+    _event(
+        application,
+        ApplicationMove.ASSESSED,
+        old,
+        by=by,
+        decided_on=decided_on,
+        reference=reference,
+        note=reason,
+    )
+    return application
+
+
+@transaction.atomic
+def prioritise_application(
+    application: Application,
+    *,
+    by: User,
+    prioritised: bool,
+    decided_on: dt.date,
+    reference: str,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Application:
+    """The strukturfondspartnerskap's prioritisation, in a regional call only, of an application
+    ESF-rådet approved for it. ESF-rådet decides afterwards (an unprioritised one is rejected)."""
+    application = _lock(application, expected_version)
+    _require_recorder(application, by)
+    call = application.call
+    if not call.has_partnership_step:
+        raise CallsError(
+            [
+                Violation(
+                    "J4",
+                    "En nationell utlysning har inget steg i strukturfondspartnerskapet; "
+                    "registrera ESF-rådets beslut direkt efter bedömningen (J4).",
+                )
+            ]
+        )
+    _require_status(application, [ApplicationStatus.APPROVED], "Partnerskapets prioritering")
+    _refuse_if(principles_violations(call))
+    _require_reference(reference, "strukturfondspartnerskapets")
+    _check_basis_date(decided_on, _last_date(application), "prioriteringen")
+    old = application.status
+    application.status = (
+        ApplicationStatus.PRIORITISED if prioritised else ApplicationStatus.NOT_PRIORITISED
+    )
+    _save(application, ["status"], by, "Strukturfondspartnerskapets prioritering")
+    _event(
+        application,
+        ApplicationMove.PRIORITISED,
+        old,
+        by=by,
+        decided_on=decided_on,
+        reference=reference,
+        note=reason,
+    )
+    return application
+
+
+def decidable_statuses(call: Call, granted: bool) -> list[str]:
+    """Where ESF-rådet's final decision may follow: after the partnership in a regional call
+    (a grant only for a prioritised application), after the assessment in a national one."""
+    if not call.has_partnership_step:
+        return [ApplicationStatus.APPROVED]
+    if granted:
+        return [ApplicationStatus.PRIORITISED]
+    return [ApplicationStatus.PRIORITISED, ApplicationStatus.NOT_PRIORITISED]
 
 
 @transaction.atomic
@@ -556,16 +814,17 @@ def decide_application(
     by: User,
     granted: bool,
     decided_on: dt.date,
+    reference: str,
     amount_sek: int | None = None,
     reason: str = "",
     expected_version: int | None = None,
 ) -> Application:
-    """Record ESF-rådet's decision; the idea moves to granted or rejected."""
+    """ESF-rådet's final decision (beviljad / avslagen); the idea moves to granted or rejected
+    in the same transaction."""
     application = _lock(application, expected_version)
-    if application.status != ApplicationStatus.SUBMITTED:
-        raise CallsError(
-            [Violation("A6", "Bara en inskickad ansökan kan få ESF-rådets beslut (A6).")]
-        )
+    _require_recorder(application, by)
+    _require_status(application, decidable_statuses(application.call, granted), "ESF-rådets beslut")
+    _require_reference(reference, "ESF-rådets")
     if granted and (amount_sek is None or amount_sek <= 0):
         raise CallsError([Violation("A6", "Ange beviljat belopp i hela kronor (A6).")])
     if granted and amount_sek > application.eu_share_sek:
@@ -580,14 +839,16 @@ def decide_application(
         )
     if not granted and not reason.strip():
         raise CallsError([Violation("A6", "Ange ESF-rådets skäl till avslaget (A6).")])
-    move_idea(
+    _check_basis_date(decided_on, _last_date(application), "beslutet")
+    move_idea_with_application(
         Idea.objects.get(pk=application.idea_id),
         IdeaStep.GRANTED if granted else IdeaStep.REJECTED,
         by=by,
         forum=Forum.ESF_RADET,
         basis_date=decided_on,
-        note=reason or f"Beviljat {amount_sek} kr.",
+        note=f"{reference.strip()}: " + (reason.strip() or f"Beviljat {rules.kr(amount_sek)}."),
     )
+    old = application.status
     application.status = ApplicationStatus.GRANTED if granted else ApplicationStatus.REJECTED
     application.granted_sek = amount_sek if granted else None
     application.decision_reason = reason.strip()
@@ -598,23 +859,48 @@ def decide_application(
         by,
         "ESF-rådets beslut",
     )
+    _event(
+        application,
+        ApplicationMove.DECIDED,
+        old,
+        by=by,
+        decided_on=decided_on,
+        reference=reference,
+        note=reason,
+    )
     return application
 
 
 # Prioritisation ----------------------------------------------------------------------------
 
 
+def principles_violations(call: Call) -> list[Violation]:
+    """A prioritisation needs the call's principles: refused while there are none (J4)."""
+    if call.principles.exists():
+        return []
+    return [
+        Violation(
+            "J4",
+            f"Utlysningen {call} har inga principer för prioritering än. Den som förvaltar "
+            f"utlysningarna i {call.region_name} lägger in den regionala handlingsplanens "
+            "principer innan bedömningen kan börja (J4).",
+        )
+    ]
+
+
 def _require_scorable(application: Application) -> None:
-    if application.status != ApplicationStatus.GRANTED:
+    if application.status != ApplicationStatus.APPROVED:
         raise CallsError(
             [
                 Violation(
                     "J1",
-                    "Strukturfondspartnerskapet prioriterar bara ansökningar som ESF-rådet har "
-                    "godkänt (J1).",
+                    "Strukturfondspartnerskapet bedömer bara ansökningar som ESF-rådet har "
+                    "godkänt för prioritering och som partnerskapet inte redan har beslutat om "
+                    "(J1).",
                 )
             ]
         )
+    _refuse_if(principles_violations(application.call))
 
 
 @transaction.atomic

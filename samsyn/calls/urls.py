@@ -19,6 +19,12 @@ urlpatterns = [
     path("utlysningar/<int:pk>/prioritering.pdf", views.call_paper_pdf, name="call_paper_pdf"),
     path("utlysningar/<int:pk>/prioritering.xlsx", views.call_paper_xlsx, name="call_paper_xlsx"),
     path("utlysningar/for-ide/<int:pk>/", views.idea_matching, name="idea_matching"),
+    path("handlingsplaner/<str:nuts2>/principer/", views.plan_principles, name="plan_principles"),
+    path(
+        "handlingsplaner/<str:nuts2>/principer/<str:code>/ta-bort/",
+        views.plan_principle_remove,
+        name="plan_principle_remove",
+    ),
     path(
         "ansokningar/ny/<int:idea_pk>/<int:call_pk>/",
         views.application_create,
@@ -33,6 +39,16 @@ urlpatterns = [
         name="application_cofinancing",
     ),
     path("ansokningar/<int:pk>/skicka/", views.application_submit, name="application_submit"),
+    path(
+        "ansokningar/<int:pk>/bedomning-esf/",
+        views.application_assessment,
+        name="application_assessment",
+    ),
+    path(
+        "ansokningar/<int:pk>/prioritering/",
+        views.application_prioritisation,
+        name="application_prioritisation",
+    ),
     path("ansokningar/<int:pk>/beslut/", views.application_decision, name="application_decision"),
     path("ansokningar/<int:pk>/jav/", views.application_jav, name="application_jav"),
     path("ansokningar/<int:pk>/bedomning/", views.application_score, name="application_score"),

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from samsyn.calls import services
@@ -17,6 +17,7 @@ from samsyn.calls.access import (
     can_edit_application,
     can_manage_any_calls,
     can_manage_calls,
+    can_record_decision,
     can_review,
     can_see_ranking,
 )
@@ -25,13 +26,16 @@ from samsyn.calls.export import paper_pdf, paper_xlsx
 from samsyn.calls.filters import CallFilter
 from samsyn.calls.forms import (
     ApplicationForm,
+    AssessmentForm,
     BudgetLineForm,
     CallForm,
     CofinancingForm,
     DecisionForm,
+    DraftForm,
     JavForm,
     LessonsForm,
     PrincipleForm,
+    PrioritisationForm,
     ScoreForm,
     SubmitForm,
 )
@@ -325,6 +329,47 @@ def call_paper_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+# Regional action plans' principles -------------------------------------------------------------
+
+
+@login_required
+def plan_principles(request: HttpRequest, nuts2: str) -> HttpResponse:
+    """A regional action plan's own principles; its call manager keeps them."""
+    plan = get_object_or_404(RegionalPlan, nuts2_code=nuts2)
+    can_manage = can_manage_calls(request.user, plan.pk)
+    form = PrincipleForm(request.POST or None)
+    if request.method == "POST":
+        _deny_unless(can_manage)
+        if form.is_valid():
+            try:
+                services.set_plan_principle(plan, by=request.user, **form.cleaned_data)
+            except services.PipelineError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, f"Principen {form.cleaned_data['code']} är sparad.")
+                return redirect("plan_principles", nuts2=plan.nuts2_code)
+    return render(
+        request,
+        "calls/plan_principles.html",
+        {
+            "plan": plan,
+            "principles": plan.principles.all(),
+            "can_manage": can_manage,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@post_only
+def plan_principle_remove(request: HttpRequest, nuts2: str, code: str) -> HttpResponse:
+    plan = get_object_or_404(RegionalPlan, nuts2_code=nuts2)
+    _deny_unless(can_manage_calls(request.user, plan.pk))
+    services.remove_plan_principle(plan, code, by=request.user)
+    messages.success(request, f"Principen {code} är borttagen ur handlingsplanen.")
+    return redirect("plan_principles", nuts2=plan.nuts2_code)
+
+
 # Matching ------------------------------------------------------------------------------------
 
 
@@ -355,8 +400,14 @@ def application_create(request: HttpRequest, idea_pk: int, call_pk: int) -> Http
     idea = access_idea(request.user, idea_pk)
     call = access_call(request.user, call_pk)
     _deny_unless(can(request.user, idea.need.forbund, Permission.EDIT_PIPELINE))
+    form = DraftForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ange datum för beslutet att skriva ansökan som ÅÅÅÅ-MM-DD.")
+        return redirect("idea_matching", pk=idea.pk)
     try:
-        application = services.draft_application(idea, call, by=request.user)
+        application = services.draft_application(
+            idea, call, by=request.user, basis_date=form.cleaned_data["basis_date"]
+        )
     except services.PipelineError as exc:
         _refused(request, exc)
         return redirect("idea_matching", pk=idea.pk)
@@ -400,6 +451,7 @@ def _application_context(request, app: Application, **extra) -> dict:
         "is_reviewer": reviewer,
         "declaration": app.declarations.filter(reviewer=request.user).first() if reviewer else None,
         "history": app.history.select_related("history_user")[:20],
+        "events": app.events.select_related("by"),
     }
     if can_edit and context["is_draft"]:
         context.setdefault("form", ApplicationForm(instance=app))
@@ -417,12 +469,18 @@ def _application_context(request, app: Application, **extra) -> dict:
             "submit_form",
             SubmitForm(initial={"version": app.version, "submitted_on": timezone.localdate()}),
         )
-    if can_edit and app.status == ApplicationStatus.SUBMITTED:
-        context.setdefault(
-            "decision_form",
-            DecisionForm(initial={"version": app.version, "decided_on": timezone.localdate()}),
-        )
-    if reviewer and app.status == ApplicationStatus.GRANTED:
+    if can_record_decision(request.user, app):
+        initial = {"version": app.version, "decided_on": timezone.localdate()}
+        if app.status == ApplicationStatus.SUBMITTED:
+            context.setdefault("assessment_form", AssessmentForm(initial=initial))
+        if app.status == ApplicationStatus.APPROVED and app.call.has_partnership_step:
+            context.setdefault("prioritisation_form", PrioritisationForm(initial=initial))
+        if any(
+            app.status in services.decidable_statuses(app.call, granted)
+            for granted in (True, False)
+        ):
+            context.setdefault("decision_form", DecisionForm(initial=initial))
+    if reviewer and app.status == ApplicationStatus.APPROVED:
         context.setdefault("jav_form", JavForm())
         declaration = context["declaration"]
         if declaration is not None and not declaration.disqualified:
@@ -531,41 +589,78 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
                 submitted_on=form.cleaned_data["submitted_on"],
+                reference=form.cleaned_data["reference"],
             )
         except services.PipelineError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Ansökan är inskickad till Svenska ESF-rådet.")
+            messages.success(
+                request,
+                "Samsyn har registrerat att ansökan är inskickad till Svenska ESF-rådet i "
+                "Projektrummet+. Samsyn skickar ingenting till ESF-rådet själv.",
+            )
             return redirect("application", pk=pk)
     return render(
         request, "calls/application.html", _application_context(request, app, submit_form=form)
     )
 
 
-@login_required
-@post_only
-def application_decision(request: HttpRequest, pk: int) -> HttpResponse:
+def _record(request: HttpRequest, pk: int, form_class, verb, done: str, key: str):
+    """Record ESF-rådet's or the partnership's decision through its verb."""
     app = access_application(request.user, pk)
-    _deny_unless(can_edit_application(request.user, app))
-    form = DecisionForm(request.POST)
+    _deny_unless(can_record_decision(request.user, app))
+    form = form_class(request.POST)
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
         try:
-            services.decide_application(
-                app,
-                by=request.user,
-                granted=form.cleaned_data["granted"],
-                decided_on=form.cleaned_data["decided_on"],
-                amount_sek=form.cleaned_data["amount_sek"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
+            verb(app, by=request.user, expected_version=version, **data)
         except services.PipelineError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "ESF-rådets beslut är registrerat.")
+            messages.success(request, done)
             return redirect("application", pk=pk)
     return render(
-        request, "calls/application.html", _application_context(request, app, decision_form=form)
+        request, "calls/application.html", _application_context(request, app, **{key: form})
+    )
+
+
+@login_required
+@post_only
+def application_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record(
+        request,
+        pk,
+        AssessmentForm,
+        services.assess_application,
+        "ESF-rådets bedömning är registrerad.",
+        "assessment_form",
+    )
+
+
+@login_required
+@post_only
+def application_prioritisation(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record(
+        request,
+        pk,
+        PrioritisationForm,
+        services.prioritise_application,
+        "Strukturfondspartnerskapets prioritering är registrerad.",
+        "prioritisation_form",
+    )
+
+
+@login_required
+@post_only
+def application_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record(
+        request,
+        pk,
+        DecisionForm,
+        services.decide_application,
+        "ESF-rådets beslut är registrerat.",
+        "decision_form",
     )
 
 

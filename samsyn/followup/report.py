@@ -8,7 +8,8 @@ Track E (ESF+ project ideas):
   (Need.in_preparatory_structure) with Need.identified_on in the period.
 - ideas_led_to_application: ideas with a transition to `submitted` dated in the period.
 - applications_granted / applications_rejected: ideas with a transition to `granted` /
-  `rejected` dated in the period.
+  `rejected` dated in the period. An idea reaches `granted` only through ESF-rådet's final
+  decision on its application (beviljad), never at approval for prioritisation.
 - ideas_stopped_without_application: ideas with a transition to `stopped` or `left_routine`
   dated in the period and no transition to `submitted` ever; by_reason: the stop reason, or for
   left_routine the reason it left (target_group_outside_finsam, parties_outside_finsam).

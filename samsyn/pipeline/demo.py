@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from samsyn.parties.services import create_forbund
 from samsyn.pipeline import services
 from samsyn.pipeline.models import Idea, Measure, Need
 from samsyn.pipeline.steps import (
+    IDEA_APPLICATION_STEPS,
     IDEA_MAIN_PATH,
     MEASURE_MAIN_PATH,
     Forum,
@@ -92,6 +94,17 @@ def demo_logins() -> list[tuple[str, str]]:
 # can move ideas on from where this leaves them.
 STORY_DAYS = 730
 STORY_ENDS_DAYS_AGO = 21
+
+
+# Submitted, granted and rejected belong to an application (A9). The pipeline cannot make one
+# (calls sits above it), so the calls app answers: it registers the function that takes an idea
+# through an application to that step (samsyn.calls.demo.through_application).
+ApplicationStepHandler = Callable[..., None]
+_application_steps: list[ApplicationStepHandler] = []
+
+
+def register_application_steps(handler: ApplicationStepHandler) -> None:
+    _application_steps[:] = [handler]
 
 
 class Demo:
@@ -243,6 +256,17 @@ class Demo:
                 IdeaStep.RUNNING: Forum.PARTERNA,
                 IdeaStep.COMPLETED: Forum.PARTERNA,
             }.get(step, Forum.BEREDNINGSGRUPP)
+            if step in IDEA_APPLICATION_STEPS:
+                if not _application_steps:
+                    raise RuntimeError("samsyn.calls is not installed: no application steps.")
+                _application_steps[0](
+                    Idea.objects.get(pk=idea.pk),
+                    step,
+                    by=actor,
+                    basis_date=self.next_day(),
+                    note=_IDEA_NOTES.get(step, ""),
+                )
+                continue
             services.move_idea(
                 Idea.objects.get(pk=idea.pk),
                 step,

@@ -23,6 +23,7 @@ from samsyn.pipeline.models import (
     Need,
 )
 from samsyn.pipeline.steps import (
+    IDEA_APPLICATION_STEPS,
     Forum,
     IdeaStep,
     LeftRoutineReason,
@@ -118,6 +119,12 @@ IDEA_FIELDS = (
 )
 
 
+# What the submitted application rests on: these idea fields are frozen once it is sent.
+FROZEN_AFTER_SUBMISSION = frozenset(
+    {"owner", "programme_period", "aimed_at_individuals", "no_other_owner", "agreement_signed_on"}
+)
+
+
 def idea_facts(idea: Idea) -> rules.IdeaFacts:
     parties = [
         rules.PartyFacts(
@@ -183,6 +190,12 @@ def create_idea(need: Need, *, by: User, **data: Any) -> Idea:
 def update_idea(idea: Idea, *, by: User, expected_version: int | None, **data: Any) -> Idea:
     idea = _lock_current(idea, expected_version)
     changed = [f for f in IDEA_FIELDS if f in data and getattr(idea, f) != data[f]]
+    frozen = [f for f in changed if f in FROZEN_AFTER_SUBMISSION]
+    if frozen:
+        what = ", ".join(str(Idea._meta.get_field(f).verbose_name) for f in frozen)
+        violations = submitted_violation(idea, what)
+        if violations:
+            raise PipelineError(violations)
     if "owner" in changed:
         _check_owner_allowed(data["owner"])
     for f in changed:
@@ -242,6 +255,7 @@ def set_idea_party(
         )
     with acting_as(by):
         party, _created = IdeaParty.objects.get_or_create(idea=idea, organisation=organisation)
+    before = _party_commitment(party)
     if is_cofinancier is not None:
         party.is_cofinancier = is_cofinancier
     if performs_rehabilitation is not None:
@@ -260,6 +274,10 @@ def set_idea_party(
     if decision_date is not None or decision_reference is not None:
         party.decision_date = decision_date
         party.decision_reference = decision_reference or ""
+    if _created or _party_commitment(party) != before:
+        frozen = submitted_violation(idea, f"{organisation}s del i projektet")
+        if frozen:
+            raise PipelineError(frozen)
     try:
         party.full_clean(validate_unique=False)
     except ValidationError as exc:
@@ -271,6 +289,16 @@ def set_idea_party(
     return party
 
 
+def _party_commitment(party: IdeaParty) -> tuple:
+    """What the application says about a party: frozen once it is sent."""
+    return (
+        party.is_cofinancier,
+        party.performs_rehabilitation,
+        party.decision_date,
+        party.decision_reference,
+    )
+
+
 @transaction.atomic
 def remove_idea_party(
     idea: Idea, organisation: Organisation, *, by: User, expected_version: int | None
@@ -278,6 +306,9 @@ def remove_idea_party(
     idea = _lock_current(idea, expected_version)
     if idea.owner_id == organisation.pk:
         raise PipelineError("Projektägaren kan inte tas bort som part; byt projektägare först.")
+    frozen = submitted_violation(idea, "parterna")
+    if frozen:
+        raise PipelineError(frozen)
     with acting_as(by):
         deleted, _ = IdeaParty.objects.filter(idea=idea, organisation=organisation).delete()
     if deleted:
@@ -285,8 +316,46 @@ def remove_idea_party(
         _check_idea_still_valid(idea)
 
 
+A9_MESSAGE = (
+    "Projektidén följer sin ansökan: den skickas in och får ESF-rådets beslut (beviljad eller "
+    "avslagen) bara genom ansökan. Skicka in ansökan och registrera bedömning och beslut på "
+    "ansökans sida (A9)."
+)
+A9_STOP_MESSAGE = (
+    "Ansökan ligger hos Svenska ESF-rådet; projektidén kan inte stoppas förrän beslutet om "
+    "ansökan är registrerat (A9)."
+)
+
+
+def move_idea(idea: Idea, to_step: str, **kwargs: Any) -> IdeaTransition:
+    """Move an idea along track E, checking the step machine and rules R1–R7.
+
+    Submitted, granted and rejected belong to the application (A9): they are set only by
+    `move_idea_with_application`, which the application's verbs call in their transaction.
+    """
+    return _move_idea(idea, to_step, with_application=False, **kwargs)
+
+
+def move_idea_with_application(idea: Idea, to_step: str, **kwargs: Any) -> IdeaTransition:
+    """For samsyn.calls.services only: the application's verbs move the idea with it."""
+    return _move_idea(idea, to_step, with_application=True, **kwargs)
+
+
+def submitted_violation(idea: Idea, what: str) -> list[rules.Violation]:
+    """After the application is sent, what it says about the idea can no longer change (A9)."""
+    if idea.transitions.filter(to_step=IdeaStep.SUBMITTED).exists():
+        return [
+            rules.Violation(
+                "A9",
+                f"Ansökan är inskickad till Svenska ESF-rådet med de parter och den "
+                f"medfinansiering som står i den; {what} kan inte längre ändras (A9).",
+            )
+        ]
+    return []
+
+
 @transaction.atomic
-def move_idea(
+def _move_idea(
     idea: Idea,
     to_step: str,
     *,
@@ -296,11 +365,15 @@ def move_idea(
     note: str = "",
     stop_reason: str = "",
     expected_version: int | None = None,
+    with_application: bool,
 ) -> IdeaTransition:
-    """Move an idea along track E, checking the step machine and rules R1–R7."""
     idea = _lock_current(idea, expected_version)
     if to_step not in IdeaStep.values:
         raise PipelineError(f"Okänt steg: {to_step}.")
+    if not with_application and to_step in IDEA_APPLICATION_STEPS:
+        raise PipelineError([rules.Violation("A9", A9_MESSAGE)])
+    if not with_application and to_step == IdeaStep.STOPPED and idea.step == IdeaStep.SUBMITTED:
+        raise PipelineError([rules.Violation("A9", A9_STOP_MESSAGE)])
     _check_forum(forum)
     if to_step not in idea_next_steps(idea.step):
         raise PipelineError(

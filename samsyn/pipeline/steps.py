@@ -58,6 +58,9 @@ IDEA_MOVES: dict[str, frozenset[str]] = {
 # Before the parties agree on owner and co-financiers (E3) an idea can leave the routine (R5);
 # from owner_agreed on, R5 is already checked and holds.
 IDEA_PREPARATORY_STEPS = frozenset({IdeaStep.NEED_IDENTIFIED, IdeaStep.IDEA_DESIGNED})
+# The steps an idea takes only through its application's verbs (samsyn/calls/services.py):
+# the application is sent, and ESF-rådet decides on it; an idea is never granted on its own.
+IDEA_APPLICATION_STEPS = frozenset({IdeaStep.SUBMITTED, IdeaStep.GRANTED, IdeaStep.REJECTED})
 IDEA_FINAL_STEPS = frozenset(
     {IdeaStep.COMPLETED, IdeaStep.REJECTED, IdeaStep.STOPPED, IdeaStep.LEFT_ROUTINE}
 )
@@ -93,6 +96,14 @@ def idea_next_steps(step: str) -> list[str]:
         moves.append(IdeaStep.LEFT_ROUTINE)
     moves.append(IdeaStep.STOPPED)
     return moves
+
+
+def idea_manual_next_steps(step: str) -> list[str]:
+    """The steps a user can take on the idea's own page: all but the application's, and no
+    stop while the application lies with ESF-rådet."""
+    if step == IdeaStep.SUBMITTED:
+        return []
+    return [s for s in idea_next_steps(step) if s not in IDEA_APPLICATION_STEPS]
 
 
 def measure_next_steps(step: str) -> list[str]:

@@ -34,6 +34,7 @@ from samsyn.pipeline.steps import (
     MEASURE_MAIN_PATH,
     IdeaStep,
     MeasureStep,
+    idea_manual_next_steps,
     idea_next_steps,
     measure_next_steps,
 )
@@ -310,7 +311,8 @@ def _record_meetings(record: Need | Idea | Measure) -> dict:
 
 def _idea_context(request, idea: Idea, **extra) -> dict:
     forbund = idea.need.forbund
-    step_choices = [(s, IdeaStep(s).label) for s in idea_next_steps(idea.step)]
+    # Submitted, granted and rejected are the application's (A9): not offered here.
+    step_choices = [(s, IdeaStep(s).label) for s in idea_manual_next_steps(idea.step)]
     context = {
         "idea": idea,
         "need": idea.need,

@@ -11,7 +11,7 @@ from samsyn.pipeline.models import Idea
 from samsyn.pipeline.steps import IdeaStep
 from tests.api.conftest import rules_of
 from tests.calls import conftest as calls_cast
-from tests.calls.conftest import TODAY, agreed_idea, make_call, ready_application
+from tests.calls.conftest import TODAY, agreed_idea, approve, make_call, ready_application
 from tests.factories import kommun, region
 
 # The calls cast (tests/calls/conftest.py) as fixtures here too.
@@ -77,7 +77,7 @@ def test_stale_call_patch_is_409(as_user, stina, regional_call):
     )
 
 
-def test_an_idea_goes_from_owner_agreed_to_granted_through_the_api(
+def test_an_idea_goes_from_owner_agreed_to_prioritisation_through_the_api(
     as_user, bob, agreed, regional_call, rut, ture
 ):
     client = as_user(bob)
@@ -115,11 +115,13 @@ def test_an_idea_goes_from_owner_agreed_to_granted_through_the_api(
     response = client.post(f"{url}/submit", {"version": app["version"]})
     assert response.status_code == 200, response.content
     assert response.json()["idea_step"] == "submitted"
+    # ESF-rådet's assessment (issue 16): approved for prioritisation; the idea stays submitted.
     response = client.post(
-        f"{url}/decision", {"granted": True, "decided_on": str(TODAY), "amount_sek": 350_000}
+        f"{url}/assessment", {"approved": True, "decided_on": str(TODAY), "reference": "Dnr 1"}
     )
-    assert response.json()["status"] == "granted" and response.json()["idea_step"] == "granted"
-    assert Idea.objects.get(pk=agreed.pk).step == IdeaStep.GRANTED
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "approved" and response.json()["idea_step"] == "submitted"
+    assert Idea.objects.get(pk=agreed.pk).step == IdeaStep.SUBMITTED
 
     # Scoring: bob is no reviewer; ture is disqualified; rut scores.
     assert client.post(f"{url}/declarations", {"disqualified": False}).status_code == 403
@@ -142,7 +144,7 @@ def test_an_idea_goes_from_owner_agreed_to_granted_through_the_api(
     ranking = as_user(rut).get(f"calls/{regional_call.pk}/ranking").json()
     row = ranking["rows"][0]
     assert (row["rank"], row["weighted_total"], row["position"]) == (1, "5/2", "within")
-    assert row["amount_sek"] == 350_000
+    assert row["amount_sek"] == 400_000  # what it asks for: it is not granted yet
     assert {d["reviewer"]: d["disqualified"] for d in row["declarations"]} == {
         "rut": False,
         "ture": True,
@@ -194,7 +196,7 @@ def test_reviewer_sees_only_approved_applications_of_her_region(
     app = ready_application(agreed, regional_call, bob)
     assert as_user(rut).get(f"applications/{app.pk}").status_code == 404
     app = services.submit_application(app, by=bob, expected_version=None)
-    services.decide_application(app, by=bob, granted=True, amount_sek=1, decided_on=TODAY)
+    approve(app, bob)  # approved for prioritisation: the region's reviewers see it
     assert as_user(rut).get(f"applications/{app.pk}").status_code == 200
 
 

@@ -235,10 +235,14 @@ def test_r1_esf_matters_not_in_the_board(as_user, bob, idea):
 
 
 def test_step_not_allowed_is_422(as_user, bob, idea):
-    response = move(as_user(bob), idea.pk, "granted")
+    response = move(as_user(bob), idea.pk, "owner_agreed")
     [problem] = violations(response)
     assert problem["rule"] == ""
     assert "kan inte gå från" in problem["message"]
+    assert snapshot(idea)[0] == IdeaStep.NEED_IDENTIFIED
+    # Granted is never an idea's own step: only its application's decision sets it (A9).
+    [problem] = violations(move(as_user(bob), idea.pk, "granted"))
+    assert problem["rule"] == "A9" and "bara genom ansökan" in problem["message"]
     assert snapshot(idea)[0] == IdeaStep.NEED_IDENTIFIED
 
 
@@ -282,7 +286,7 @@ def test_r5_idea_outside_finsam_leaves_the_routine(as_user, bob, idea):
 
 
 def test_r3_and_r4_when_fk_owns(as_user, carin, idea):
-    """FK as owner: R3 conditions at E3, R4 agreement before submission."""
+    """FK as owner: R3 conditions at E3; the idea itself cannot be submitted (A9)."""
     client = as_user(carin)
     assert client.patch(f"ideas/{idea.pk}", {"owner_id": fk().pk}).status_code == 200
     for org in (fk(), kommun("1490")):
@@ -295,14 +299,14 @@ def test_r3_and_r4_when_fk_owns(as_user, carin, idea):
     for org in (fk(), kommun("1490")):
         party(client, idea.pk, org, performs_rehabilitation=org != fk(), decision_date="2026-05-01")
     assert move(client, idea.pk, "parties_decided", forum="parterna").status_code == 201
-    assert rules_of(move(client, idea.pk, "submitted")) == {"R4"}
-    client.patch(f"ideas/{idea.pk}", {"agreement_signed_on": "2026-05-10"})
-    response = move(client, idea.pk, "submitted")
-    assert response.status_code == 201, response.content
+    # Submission is the application's (A9); R4 is judged there (tests/calls: test_r4_…).
+    assert rules_of(move(client, idea.pk, "submitted")) == {"A9"}
 
 
-def test_full_happy_path_need_identified_to_granted(as_user, alice, bob, carin, dora, need):
-    """Borås stad owns; Bollebygd, AF and FK co-finance; only Borås (bob) submits (R7)."""
+def test_full_happy_path_need_identified_to_parties_decided(as_user, alice, bob, carin, dora, need):
+    """Borås stad owns; Bollebygd, AF and FK co-finance. The idea's own transitions end at
+    parties_decided: submission and ESF-rådet's decision go through the application (A9;
+    issue 16, the story in tests/calls/test_lifecycle.py)."""
     boras, bollebygd = kommun("1490"), kommun("1443")
     ac, bc, cc, dc = as_user(alice), as_user(bob), as_user(carin), as_user(dora)
 
@@ -372,13 +376,11 @@ def test_full_happy_path_need_identified_to_granted(as_user, alice, bob, carin, 
 
     step(ac, "parties_decided", forum="parterna", basis_date="2026-05-05")
 
-    # Only the owner's representative submits (R7): not the kansli, not FK.
-    for client in (ac, cc):
-        response = move(client, idea_id, "submitted", version=current["version"])
-        assert rules_of(response) == {"R7"}
-    step(bc, "submitted", basis_date="2026-05-15")
-    step(ac, "granted", forum="esf_radet", basis_date="2026-09-01", note="Beviljat.")
-    assert [s["step"] for s in current["allowed_next_steps"]] == ["running", "stopped"]
+    assert [s["step"] for s in current["allowed_next_steps"]] == ["stopped"]
+    for client in (ac, bc, cc):
+        for to in ("submitted", "granted", "rejected"):
+            response = move(client, idea_id, to, version=current["version"])
+            assert rules_of(response) == {"A9"}
 
     history = ac.get(f"ideas/{idea_id}/transitions").json()
     assert [(t["from_step"], t["to_step"], t["by"]["username"]) for t in history] == [
@@ -386,18 +388,16 @@ def test_full_happy_path_need_identified_to_granted(as_user, alice, bob, carin, 
         ("idea_designed", "owner_agreed", "alice"),
         ("owner_agreed", "application_drafted", "bob"),
         ("application_drafted", "parties_decided", "alice"),
-        ("parties_decided", "submitted", "bob"),
-        ("submitted", "granted", "alice"),
     ]
     assert history[0]["note"] == "Beredningsgruppen 20 mars."
     assert history[0]["basis_date"] == "2026-03-20"
     assert history[0]["forum"] == "beredningsgrupp"
     assert history[0]["forum_label"] == "Beredningsgruppens möte"
     assert history[0]["by"]["full_name"] == "Alice"
-    assert history[-1]["to_step_label"] == "Beviljad"
-    assert history[-1]["forum"] == "esf_radet"
-    assert Idea.objects.get(pk=idea_id).step == IdeaStep.GRANTED
-    assert IdeaTransition.objects.filter(idea_id=idea_id).count() == 6
+    assert history[-1]["to_step_label"] == "Parterna har fattat beslut"
+    assert history[-1]["forum"] == "parterna"
+    assert Idea.objects.get(pk=idea_id).step == IdeaStep.PARTIES_DECIDED
+    assert IdeaTransition.objects.filter(idea_id=idea_id).count() == 4
 
 
 def test_transition_response_carries_the_new_version(as_user, bob, idea):

@@ -60,7 +60,17 @@ def ture(db):
     return calls_person("ture", CallsRoleKind.REVIEWER, "SE23", kommun("1490"))
 
 
-def make_call(by, **overrides):
+def plan_principles(nuts2: str, by=None, count: int = 5) -> None:
+    """Test principles P1…Pn in a regional plan (only Stockholm's are known from the seeds)."""
+    for i in range(1, count + 1):
+        services.set_plan_principle(
+            plan(nuts2), f"P{i}", by=by, name=f"Testprincip {i} för {nuts2}", weight=1
+        )
+
+
+def make_call(by, *, principles: bool = True, **overrides):
+    """A regional call in Västsverige; with `principles`, the plan gets P1–P5 first (when it
+    has none) so the call starts from them."""
     data = {
         "title": "Vägar till arbete i Västsverige",
         "description": "Insatser för personer långt från arbetsmarknaden: sjukskrivna, "
@@ -77,7 +87,29 @@ def make_call(by, **overrides):
         "thematic_areas": themes("aterintrade", "etablering"),
     }
     data.update(overrides)
+    region = data["regional_plan"]
+    if principles and region is not None and not region.principles.exists():
+        plan_principles(region.nuts2_code, by)
     return services.create_call(by=by, **data)
+
+
+def approve(app, by, on=TODAY):
+    """ESF-rådet's assessment: approved for prioritisation."""
+    return services.assess_application(
+        app, by=by, approved=True, decided_on=on, reference=f"Dnr B-{app.pk}"
+    )
+
+
+def prioritise(app, by, prioritised=True, on=TODAY):
+    return services.prioritise_application(
+        app, by=by, prioritised=prioritised, decided_on=on, reference=f"Protokoll P-{app.pk}"
+    )
+
+
+def grant(app, by, amount, on=TODAY):
+    return services.decide_application(
+        app, by=by, granted=True, amount_sek=amount, decided_on=on, reference=f"Dnr S-{app.pk}"
+    )
 
 
 @pytest.fixture

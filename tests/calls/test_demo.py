@@ -15,12 +15,12 @@ def test_calls_demo_loads_on_the_sjuharad_demo(db):
     load_demo()
     load_calls_demo()
     load_calls_demo()  # idempotent
-    assert Call.objects.count() == 6
+    assert Call.objects.count() == 8  # with the pipeline demo's rolling national call
     fk_app = Application.objects.get(idea__owner__kind="fk")
     assert fk_app.status == "draft" and fk_app.idea.step == IdeaStep.PARTIES_DECIDED
     sprak = Application.objects.get(idea__title="Språk och arbete")
     assert sprak.status == "submitted" and sprak.idea.step == IdeaStep.SUBMITTED
-    assert Application.objects.filter(status="granted").count() == 3
+    assert Application.objects.filter(status="approved").count() == 3
     assert JavDeclaration.objects.filter(disqualified=True).count() == 1
     assert Score.objects.values("reviewer").distinct().count() == 2
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from samsyn.calls import services
 from samsyn.calls.export import paper_pdf, paper_xlsx
 from samsyn.calls.prioritisation import paper
-from tests.calls.conftest import TODAY, ready_application
+from tests.calls.conftest import approve, ready_application
 
 
 @pytest.fixture
@@ -18,9 +18,7 @@ def scored(idea, regional_call, bob, rut, ture):
     app = services.submit_application(
         ready_application(idea, regional_call, bob), by=bob, expected_version=None
     )
-    app = services.decide_application(
-        app, by=bob, granted=True, amount_sek=400_000, decided_on=TODAY
-    )
+    app = approve(app, bob)
     services.declare_jav(app, reviewer=ture, disqualified=True, reason="Anställd i Borås stad.")
     services.declare_jav(app, reviewer=rut, disqualified=False)
     services.score_application(

@@ -12,7 +12,7 @@ from samsyn.calls.models import Application, Call
 from samsyn.pipeline.models import Idea
 from samsyn.pipeline.steps import IdeaStep
 from tests.auth import log_in
-from tests.calls.conftest import TODAY, area, make_call, plan, ready_application, themes
+from tests.calls.conftest import TODAY, approve, area, make_call, plan, ready_application, themes
 from tests.factories import region
 
 
@@ -74,7 +74,11 @@ def test_call_create_needs_the_call_manager_role(client, stina, bob):
     )
     call = Call.objects.get(title="Återinträde i Västsverige")
     assert response.status_code == 302 and response.url == reverse("call", args=[call.pk])
-    assert call.principles.count() == 5
+    # Västsverige's plan has no principles in Samsyn: the call starts with none (issue 16;
+    # it used to get Stockholm's P1–P5) and the page tells the call manager to enter them.
+    assert call.principles.count() == 0
+    page = client.get(reverse("call", args=[call.pk])).content.decode()
+    assert "inga principer för prioritering" in page
 
 
 def test_call_form_shows_the_rule_that_refuses(client, stina):
@@ -102,7 +106,7 @@ def test_another_regions_manager_cannot_edit(client, regional_call, nils):
     assert client.get(reverse("call_edit", args=[regional_call.pk])).status_code == 403
 
 
-def test_an_idea_goes_from_owner_agreed_to_granted_through_the_pages(
+def test_an_idea_goes_from_owner_agreed_to_prioritisation_through_the_pages(
     client, idea, regional_call, bob, rut, ture, stina
 ):
     login(client, bob)
@@ -168,17 +172,19 @@ def test_an_idea_goes_from_owner_agreed_to_granted_through_the_pages(
     )
     assert response.status_code == 302
     app.refresh_from_db()
+    # ESF-rådet approves it for prioritisation (issue 16); the idea stays submitted.
     response = client.post(
-        reverse("application_decision", args=[app.pk]),
+        reverse("application_assessment", args=[app.pk]),
         {
-            "decision-version": app.version,
-            "decision-granted": "1",
-            "decision-decided_on": TODAY.isoformat(),
-            "decision-amount_sek": "400000",
+            "assessment-version": app.version,
+            "assessment-approved": "1",
+            "assessment-decided_on": TODAY.isoformat(),
+            "assessment-reference": "Dnr 2026-1",
         },
     )
     assert response.status_code == 302
-    assert Idea.objects.get(pk=idea.pk).step == IdeaStep.GRANTED
+    assert Application.objects.get(pk=app.pk).status == "approved"
+    assert Idea.objects.get(pk=idea.pk).step == IdeaStep.SUBMITTED
 
     # Reviewers: ture works at Borås (the owner) and declares jäv; rut scores.
     login(client, ture)
@@ -261,9 +267,7 @@ def test_paper_page_query_count_is_pinned(
         app = services.submit_application(
             ready_application(idea, regional_call, bob), by=bob, expected_version=None
         )
-        app = services.decide_application(
-            app, by=bob, granted=True, amount_sek=400_000, decided_on=TODAY
-        )
+        app = approve(app, bob)
         services.declare_jav(app, reviewer=rut, disqualified=False)
         services.score_application(app, reviewer=rut, scores={"P1": (i, "Motiverat.")})
     login(client, rut)

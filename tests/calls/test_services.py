@@ -16,9 +16,12 @@ from samsyn.pipeline.steps import IdeaStep
 from tests.calls.conftest import (
     TODAY,
     agreed_idea,
+    approve,
     area,
+    grant,
     make_call,
     plan,
+    prioritise,
     ready_application,
     themes,
 )
@@ -235,14 +238,16 @@ def test_a3_no_submission_to_a_closed_call(idea, regional_call, bob):
 
 
 def test_decision_moves_the_idea_to_granted_or_rejected(sjuharad, idea, regional_call, bob):
+    """Updated for the life cycle (issue 16): ESF-rådet's decision follows the assessment and,
+    in a regional call, the partnership's prioritisation."""
     app = ready_application(idea, regional_call, bob)
-    app = services.submit_application(app, by=bob, expected_version=None)
-    with pytest.raises(CallsError) as exc:
-        services.decide_application(app, by=bob, granted=True, amount_sek=500_000, decided_on=TODAY)
-    assert rules_of(exc) == {"A6"}
-    app = services.decide_application(
-        app, by=bob, granted=True, amount_sek=380_000, decided_on=TODAY
+    app = prioritise(
+        approve(services.submit_application(app, by=bob, expected_version=None), bob), bob
     )
+    with pytest.raises(CallsError) as exc:
+        grant(app, bob, 500_000)
+    assert rules_of(exc) == {"A6"}
+    app = grant(app, bob, 380_000)
     assert app.status == "granted" and app.granted_sek == 380_000
     idea.refresh_from_db()
     assert idea.step == IdeaStep.GRANTED
@@ -252,10 +257,11 @@ def test_decision_moves_the_idea_to_granted_or_rejected(sjuharad, idea, regional
     app2 = services.submit_application(
         ready_application(other, regional_call, bob), by=bob, expected_version=None
     )
+    app2 = prioritise(approve(app2, bob), bob, prioritised=False)
     with pytest.raises(CallsError):
-        services.decide_application(app2, by=bob, granted=False, decided_on=TODAY)
+        services.decide_application(app2, by=bob, granted=False, decided_on=TODAY, reference="D")
     services.decide_application(
-        app2, by=bob, granted=False, decided_on=TODAY, reason="Svag förankring."
+        app2, by=bob, granted=False, decided_on=TODAY, reference="D", reason="Svag förankring."
     )
     assert Idea.objects.get(pk=other.pk).step == IdeaStep.REJECTED
 
@@ -267,9 +273,7 @@ def test_decision_moves_the_idea_to_granted_or_rejected(sjuharad, idea, regional
 def granted(idea, regional_call, bob):
     app = ready_application(idea, regional_call, bob)
     app = services.submit_application(app, by=bob, expected_version=None)
-    return services.decide_application(
-        app, by=bob, granted=True, amount_sek=400_000, decided_on=TODAY
-    )
+    return approve(app, bob)  # approved for prioritisation: the reviewers score it
 
 
 def test_j2_a_reviewer_declares_jav_before_scoring(granted, rut):

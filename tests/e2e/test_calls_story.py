@@ -1,4 +1,5 @@
-"""The ESF+ path in a real browser: a call, matching, application, decision, scores, ranking.
+"""The ESF+ path in a real browser: the region's principles, a call, matching, application,
+ESF-rådet's assessment, scores, ranking.
 
 Every page visited is checked with axe (WCAG 2.1 A/AA) and every request must go to the test
 server (tests/e2e/conftest.py). Locators go by role and label.
@@ -15,7 +16,7 @@ from samsyn.calls.choices import CallsRoleKind
 from samsyn.calls.models import Application, Call, JavDeclaration, Score
 from samsyn.pipeline.models import Idea
 from samsyn.pipeline.steps import IdeaStep
-from tests.calls.conftest import agreed_idea, calls_person
+from tests.calls.conftest import agreed_idea, calls_person, plan_principles
 from tests.factories import Role, kommun, person, region
 
 
@@ -36,8 +37,18 @@ def test_from_call_to_prioritisation_paper(page, log_in, visit, check_a11y, sjuh
     calls_person("ture", CallsRoleKind.REVIEWER, "SE23", kommun("1490"))
     idea = agreed_idea(sjuharad, kommun("1490"), [region("14")])
 
-    # The EU strategist puts a regional call in the plan.
+    # The EU strategist completes her action plan's principles (none are known for
+    # Västsverige), then puts a regional call in the plan: it starts from them.
+    plan_principles("SE23", count=4)
     log_in("stina")
+    visit("/handlingsplaner/SE23/principer/")
+    check_a11y()
+    field(page, "Kod").fill("P5")
+    field(page, "Princip").fill("Testprincip 5 för SE23")
+    field(page, "Vikt").fill("1")
+    page.get_by_role("button", name="Spara principen").click()
+    expect(page.get_by_role("status")).to_contain_text("Principen P5 är sparad.")
+    check_a11y()
     page.get_by_role("link", name="Utlysningar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Utlysningsplan: ESF+-utlysningar")
     check_a11y()
@@ -119,13 +130,14 @@ def test_from_call_to_prioritisation_paper(page, log_in, visit, check_a11y, sjuh
     check_a11y()
     assert Idea.objects.get(pk=idea.pk).step == IdeaStep.SUBMITTED
 
-    form = page.locator("form[action$='/beslut/']")
-    field(form, "ESF-rådets beslut").select_option(label="Godkänd")
-    field(form, "Beviljat belopp (kr)").fill("400000")
-    form.get_by_role("button", name="Spara beslutet").click()
-    expect(page.get_by_role("status")).to_contain_text("ESF-rådets beslut är registrerat.")
+    # ESF-rådet approves it for prioritisation; the owner's representative records that.
+    form = page.locator("form[action$='/bedomning-esf/']")
+    field(form, "ESF-rådets bedömning").select_option(label="Godkänd för prioritering")
+    field(form, "Diarienummer").fill("Dnr 2026-1")
+    form.get_by_role("button", name="Spara bedömningen").click()
+    expect(page.get_by_role("status")).to_contain_text("ESF-rådets bedömning är registrerad.")
     check_a11y()
-    assert Idea.objects.get(pk=idea.pk).step == IdeaStep.GRANTED
+    assert Idea.objects.get(pk=idea.pk).step == IdeaStep.SUBMITTED
     app = Application.objects.get()
     log_out(page)
 

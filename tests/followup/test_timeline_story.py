@@ -102,11 +102,19 @@ def story(sjuharad, alice, bob):
     application = calls.submit_application(
         application, by=bob, expected_version=application.version, submitted_on=TODAY
     )
+    # A regional call: ESF-rådet's assessment, the partnership's prioritisation, the decision.
+    application = calls.assess_application(
+        application, by=stina, approved=True, decided_on=day(10), reference="Dnr B-1"
+    )
+    application = calls.prioritise_application(
+        application, by=stina, prioritised=True, decided_on=day(20), reference="Protokoll 7"
+    )
     calls.decide_application(
         application,
         by=stina,
         granted=True,
         decided_on=day(30),
+        reference="Dnr S-1",
         amount_sek=400_000,
         expected_version=application.version,
     )

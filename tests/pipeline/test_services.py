@@ -15,7 +15,14 @@ from samsyn.parties.models import Organisation
 from samsyn.pipeline import services
 from samsyn.pipeline.models import Idea, IdeaParty, Measure, Need
 from samsyn.pipeline.services import PipelineError, StaleEdit
-from samsyn.pipeline.steps import Forum, IdeaStep, LeftRoutineReason, MeasureStep, StopReason
+from samsyn.pipeline.steps import (
+    IDEA_APPLICATION_STEPS,
+    Forum,
+    IdeaStep,
+    LeftRoutineReason,
+    MeasureStep,
+    StopReason,
+)
 from tests.factories import IdeaFactory, NeedFactory, add_party, af, fk, kommun, region
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +108,13 @@ def test_idea_walks_every_step_of_track_e_to_completed(sjuharad, alice, bob, dor
     def move(to_step, by, forum, note=""):
         nonlocal idea
         idea = fresh(idea)
-        transition = services.move_idea(
+        # Submitted and granted belong to the application (A9): its verbs move the idea so.
+        verb = (
+            services.move_idea_with_application
+            if to_step in IDEA_APPLICATION_STEPS
+            else services.move_idea
+        )
+        transition = verb(
             idea,
             to_step,
             by=by,
@@ -177,7 +190,7 @@ def test_idea_walks_every_step_of_track_e_to_completed(sjuharad, alice, bob, dor
 
 def test_a_rejected_application_ends_the_idea(sjuharad, alice, bob):
     idea = boras_idea_at(sjuharad, IdeaStep.SUBMITTED, by=alice)
-    services.move_idea(idea, IdeaStep.REJECTED, by=alice, forum=Forum.ESF_RADET)
+    services.move_idea_with_application(idea, IdeaStep.REJECTED, by=alice, forum=Forum.ESF_RADET)
     assert fresh(idea).step == IdeaStep.REJECTED
     with pytest.raises(
         PipelineError, match="kan inte gå från ”Avslagen” till ”Projektet genomförs”"
@@ -279,7 +292,9 @@ def test_r4_fk_owned_individual_project_needs_agreement_before_submission(sjuhar
     idea = fk_idea_at(sjuharad, IdeaStep.PARTIES_DECIDED, by=carin)
     before = idea_state(idea)
     with pytest.raises(PipelineError) as refusal:
-        services.move_idea(idea, IdeaStep.SUBMITTED, by=carin, forum=Forum.PARTERNA)
+        services.move_idea_with_application(
+            idea, IdeaStep.SUBMITTED, by=carin, forum=Forum.PARTERNA
+        )
     assert refused(refusal.value) == {"R4"}
     assert "skriftlig överenskommelse" in str(refusal.value)
     assert idea_state(idea) == before
@@ -287,7 +302,7 @@ def test_r4_fk_owned_individual_project_needs_agreement_before_submission(sjuhar
     services.update_idea(
         idea, by=carin, expected_version=idea.version, agreement_signed_on=dt.date(2026, 6, 1)
     )
-    services.move_idea(idea, IdeaStep.SUBMITTED, by=carin, forum=Forum.PARTERNA)
+    services.move_idea_with_application(idea, IdeaStep.SUBMITTED, by=carin, forum=Forum.PARTERNA)
     assert fresh(idea).step == IdeaStep.SUBMITTED
 
 
@@ -368,12 +383,16 @@ def test_r7_only_owner_representative_submits(sjuharad, alice, bob, carin, dora)
     before = idea_state(idea)
     for not_owner in (alice, carin, dora):  # the förbund's kansli, FK, AF
         with pytest.raises(PipelineError) as refusal:
-            services.move_idea(idea, IdeaStep.SUBMITTED, by=not_owner, forum=Forum.PARTERNA)
+            services.move_idea_with_application(
+                idea, IdeaStep.SUBMITTED, by=not_owner, forum=Forum.PARTERNA
+            )
         assert refused(refusal.value) == {"R7"}
         assert "Bara projektägaren (Borås) skickar in ansökan" in str(refusal.value)
         assert idea_state(idea) == before
 
-    transition = services.move_idea(idea, IdeaStep.SUBMITTED, by=bob, forum=Forum.PARTERNA)
+    transition = services.move_idea_with_application(
+        idea, IdeaStep.SUBMITTED, by=bob, forum=Forum.PARTERNA
+    )
     assert transition.by == bob
     assert fresh(idea).step == IdeaStep.SUBMITTED
 
@@ -385,7 +404,7 @@ def test_move_not_allowed_by_the_state_machine_is_refused(sjuharad, alice):
     idea = boras_idea_at(sjuharad, IdeaStep.NEED_IDENTIFIED, by=alice)
     before = idea_state(idea)
     with pytest.raises(PipelineError) as refusal:
-        services.move_idea(idea, IdeaStep.SUBMITTED, by=alice)
+        services.move_idea_with_application(idea, IdeaStep.SUBMITTED, by=alice)
     assert str(refusal.value) == (
         "En projektidé kan inte gå från ”Behov av ESF+-projekt identifierat” till "
         "”Ansökan inskickad till ESF-rådet”."

@@ -240,11 +240,12 @@ def build_side(*, foreign: bool) -> Side:
     o["principle"] = Principle.objects.create(
         call=o["call"], code="P1", name=f"Princip {nuts2}", **pk()
     )
-    # Granted, so the reviewers of its region see it (ApplicationQuerySet); others must not.
+    # Approved for prioritisation, so the reviewers and call managers of its region see it
+    # (ApplicationQuerySet); others must not.
     o["application"] = Application.objects.create(
         idea=o["idea"],
         call=o["call"],
-        status=ApplicationStatus.GRANTED,
+        status=ApplicationStatus.APPROVED,
         starts_on=dt.date(2027, 1, 1),
         ends_on=dt.date(2027, 12, 31),
         eu_share_sek=400_000,

@@ -49,6 +49,7 @@ STRING_VALUES = {
     "fmt": FORMATS,
     "what": tuple(sorted({what for what, _ in DOCUMENTS})),
     "kind": ("idea", "measure"),
+    "nuts2": ("SE23", "SE11"),  # a regional action plan: public reference data
 }
 LEAK_STATUSES = {200, 201, 204}
 
@@ -330,7 +331,7 @@ def expected_own(route: Route, kind: str, role: str, view) -> set[int]:
             return {200} if role == "call_manager" else {403}
         return {200}
     if kind == "application" and role in ("call_manager", "reviewer"):
-        return {200}  # a granted application of their region's call (ApplicationQuerySet)
+        return {200}  # an approved application of their region's call (ApplicationQuerySet)
     if kind in NETWORK_KINDS:  # the kansli coordinates it; beredning's kommun is a member
         if role == "kansli" or (role == "beredning" and not edit):
             return {200}
