@@ -116,7 +116,7 @@ def work_for(user: User) -> Work:
             Call.objects.filter(regional_plan__in=plans)
             .annotate(
                 to_score=Count(
-                    "applications", filter=Q(applications__status=ApplicationStatus.GRANTED)
+                    "applications", filter=Q(applications__status=ApplicationStatus.APPROVED)
                 )
             )
             .filter(to_score__gt=0)

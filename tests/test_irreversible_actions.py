@@ -16,6 +16,7 @@ from django.contrib.messages import get_messages
 from django.core import serializers
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from samsyn.calls import services as calls
 from samsyn.calls.models import Principle
 from samsyn.followup import services as followup
 from samsyn.http import CONFIRMED
@@ -77,6 +78,8 @@ def clicks(sjuharad, alice, bob, erik, stina, beredning, network):  # noqa: F811
     )
     call = make_call(stina)
     principle = Principle.objects.filter(call=call).first()
+    plan = call.regional_plan
+    calls.set_plan_principle(plan, "V1", by=stina, name="Förankring", weight=1)
     item = meetings.add_agenda_item(beredning, by=alice, title="Aktuellt")
     meetings.add_agenda_item(beredning, by=alice, title="Övrigt")
     attendee = beredning.attendees.first()
@@ -96,6 +99,11 @@ def clicks(sjuharad, alice, bob, erik, stina, beredning, network):  # noqa: F811
         "call_principle_remove": (
             stina,
             reverse("call_principle_remove", args=[call.pk, principle.code]),
+            {},
+        ),
+        "plan_principle_remove": (
+            stina,
+            reverse("plan_principle_remove", args=[plan.nuts2_code, "V1"]),
             {},
         ),
         "participant_erase": (bob, reverse("participant_erase", args=[participant.pk]), {}),

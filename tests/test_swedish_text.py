@@ -49,7 +49,7 @@ def test_numbers_tal_filter_is_a_builtin():
 
 
 def test_numbers_amounts_in_templates_go_through_tal():
-    money = re.compile(r"\{\{\s*([^}|]*(_sek|budget|amount|_cap|totals\.)[^}]*)\}\}")
+    money = re.compile(r"\{\{\s*([^}|]*(_sek|budget|amount|_cap\b|totals\.)[^}]*)\}\}")
     num_cell = re.compile(r'<td class="num">\{\{\s*([^}]*)\}\}')
     bad = []
     for path in filter(outside_followup, TEMPLATES):

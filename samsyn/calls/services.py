@@ -690,13 +690,13 @@ def _require_reference(reference: str, whose: str) -> None:
 
 def _require_status(application: Application, allowed: Iterable[str], what: str) -> None:
     if application.status not in allowed:
-        wanted = " eller ".join(f"“{ApplicationStatus(s).label.lower()}”" for s in allowed)
+        wanted = " eller ".join(f"”{ApplicationStatus(s).label.lower()}”" for s in allowed)
         raise CallsError(
             [
                 Violation(
                     "A6",
                     f"{what} registreras när ansökan är {wanted}; den är "
-                    f"“{application.get_status_display().lower()}” (A6).",
+                    f"”{application.get_status_display().lower()}” (A6).",
                 )
             ]
         )

@@ -360,8 +360,21 @@ def plan_principles(request: HttpRequest, nuts2: str) -> HttpResponse:
     )
 
 
+def _confirm_plan_principle_remove(request: HttpRequest, nuts2: str, code: str) -> Confirmation:
+    plan = get_object_or_404(RegionalPlan, nuts2_code=nuts2)
+    _deny_unless(can_manage_calls(request.user, plan.pk))
+    return Confirmation(
+        title=f"Ta bort principen {code} ur handlingsplanen för {plan}?",
+        consequences=[
+            f"Nya utlysningar i {plan} börjar utan principen {code}.",
+            "Utlysningar som redan har fått principen behåller den.",
+        ],
+        button="Ja, ta bort principen",
+    )
+
+
 @login_required
-@post_only
+@confirm_first(_confirm_plan_principle_remove)
 def plan_principle_remove(request: HttpRequest, nuts2: str, code: str) -> HttpResponse:
     plan = get_object_or_404(RegionalPlan, nuts2_code=nuts2)
     _deny_unless(can_manage_calls(request.user, plan.pk))

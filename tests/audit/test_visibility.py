@@ -99,7 +99,9 @@ def scene(sjuharad, alv_och_kust, alice, bob, carin, mallory):
     app = calls.submit_application(
         ready_application(idea, call, bob), by=bob, expected_version=None
     )
-    app = calls.decide_application(app, by=bob, granted=True, amount_sek=400_000, decided_on=TODAY)
+    app = calls.assess_application(
+        app, by=bob, approved=True, decided_on=TODAY, reference="Dnr 2026-00001"
+    )
     calls.declare_jav(app, reviewer=rut, disqualified=False, reason="Ingen koppling.")
     calls.score_application(app, reviewer=rut, scores={"P1": (4, "Väl förankrat.")})
 

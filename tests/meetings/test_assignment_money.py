@@ -124,7 +124,7 @@ def test_assignment_page_shows_money_parts_and_refuses_past_the_cap(client, assi
     log_in(client, alice)
     page = client.get(reverse("assignment", args=[assignment.pk])).content.decode()
     assert "Regeringskansliet" in page and "2026-01-01 – 2027-12-31" in page
-    assert "<dd>480000</dd>" in page and "<dd>20000</dd>" in page
+    assert "<dd>480\u202f000</dd>" in page and "<dd>20\u202f000</dd>" in page
     assert "Delredovisning 1" in page
     data = {
         "utgift-spent_on": TODAY.isoformat(),
