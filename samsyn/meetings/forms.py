@@ -11,6 +11,7 @@ from samsyn.meetings.models import (
     Network,
     NewsItem,
 )
+from samsyn.meetings.services import meeting_parties, meeting_people
 from samsyn.parties.models import Forbund, Organisation, User
 from samsyn.pipeline.forms import DateInput
 from samsyn.pipeline.models import Idea, Measure, Need
@@ -71,16 +72,9 @@ class MeetingForm(forms.ModelForm):
         return data
 
 
-def party_choices(meeting: Meeting):
-    if meeting.forbund_id:
-        return meeting.forbund.members.order_by("kind", "name")
-    return meeting.network.members.order_by("kind", "name")
-
-
-def people_choices(meeting: Meeting):
-    if meeting.forbund_id:
-        return User.objects.filter(forbund_roles__forbund=meeting.forbund_id, is_active=True)
-    return User.objects.filter(organisation__in=meeting.network.members.all(), is_active=True)
+# The verb (services.add_attendee) refuses anyone else; the form only offers the same choices.
+party_choices = meeting_parties
+people_choices = meeting_people
 
 
 class AttendeeForm(forms.Form):

@@ -139,6 +139,20 @@ def update_meeting(
     return meeting
 
 
+def meeting_parties(meeting: Meeting):
+    """Who can attend as a party: the förbund's members, or the network's."""
+    owner = meeting.forbund if meeting.forbund_id else meeting.network
+    return owner.members.order_by("kind", "name")
+
+
+def meeting_people(meeting: Meeting):
+    """Who can attend as a Samsyn user (and get the agenda and minutes by e-mail): a person
+    with a role in the förbund, or of a member organisation of the network."""
+    if meeting.forbund_id:
+        return User.objects.filter(forbund_roles__forbund=meeting.forbund_id, is_active=True)
+    return User.objects.filter(organisation__in=meeting.network.members.all(), is_active=True)
+
+
 @transaction.atomic
 def add_attendee(
     meeting: Meeting,
@@ -153,6 +167,22 @@ def add_attendee(
     meeting = _lock_meeting(meeting, expected_version)
     if not name.strip():
         raise MeetingError("Ange deltagarens namn.")
+    if not meeting_parties(meeting).filter(pk=organisation.pk).exists():
+        raise MeetingError(
+            [
+                rules.Violation(
+                    "",
+                    f"{organisation} är inte medlem i {meeting.owner} och kan inte delta som "
+                    "part; välj någon av medlemmarna.",
+                    code="not_member",
+                )
+            ]
+        )
+    if user is not None and not meeting_people(meeting).filter(pk=user.pk).exists():
+        # The same answer as for an unknown user, so no one learns who exists elsewhere.
+        raise MeetingError(
+            [rules.Violation("", "Det finns ingen sådan användare.", code="unknown_user")]
+        )
     attendee = Attendee(
         meeting=meeting, organisation=organisation, name=name.strip(), user=user, present=present
     )

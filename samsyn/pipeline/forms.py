@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from samsyn.parties.choices import OrganisationKind
 from samsyn.parties.models import Forbund, Organisation
 from samsyn.pipeline.models import Idea, Measure, Need
+from samsyn.pipeline.services import idea_party_choices
 from samsyn.pipeline.steps import Forum, StopReason
 
 
@@ -86,7 +87,7 @@ class IdeaForm(VersionedForm):
     def __init__(self, *args, forbund: Forbund, **kwargs):
         super().__init__(*args, **kwargs)
         # The owner is agreed among the parties (E3); a förbund cannot own (R2).
-        self.fields["owner"].queryset = member_parties(forbund)
+        self.fields["owner"].queryset = idea_party_choices(forbund)
         self.fields["owner"].required = False
         self.fields["target_group"].required = False
 
@@ -138,7 +139,7 @@ class IdeaPartyForm(forms.Form):
 
     def __init__(self, *args, forbund: Forbund, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = member_parties(forbund)
+        self.fields["organisation"].queryset = idea_party_choices(forbund)
 
 
 class TransitionForm(forms.Form):

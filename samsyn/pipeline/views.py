@@ -381,8 +381,8 @@ def idea_party(request: HttpRequest, pk: int) -> HttpResponse:
                 representative=data["representative"],
                 mandate=data["mandate"],
                 # An empty decision field keeps what is recorded: the form is not prefilled.
-                decision_date=data["decision_date"] or None,
-                decision_reference=data["decision_reference"] or None,
+                decision_date=data["decision_date"] or services.KEEP,
+                decision_reference=data["decision_reference"] or services.KEEP,
             )
         except services.PipelineError as exc:
             add_errors(form, exc)
