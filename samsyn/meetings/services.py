@@ -140,17 +140,30 @@ def update_meeting(
 
 
 def meeting_parties(meeting: Meeting):
-    """Who can attend as a party: the förbund's members, or the network's."""
-    owner = meeting.forbund if meeting.forbund_id else meeting.network
-    return owner.members.order_by("kind", "name")
+    """Who can attend as a party: the förbund's members and the förbund itself (its kansli);
+    for a network's meeting its members and its coordinators' organisations."""
+    if meeting.forbund_id:
+        forbund = meeting.forbund
+        own = Q(pk__in=forbund.members.values("pk")) | Q(pk=forbund.organisation_id)
+    else:
+        network = meeting.network
+        own = Q(pk__in=network.members.values("pk")) | Q(
+            pk__in=network.coordinators.exclude(organisation=None).values("organisation")
+        )
+    return Organisation.objects.filter(own).order_by("kind", "name")
 
 
 def meeting_people(meeting: Meeting):
     """Who can attend as a Samsyn user (and get the agenda and minutes by e-mail): a person
-    with a role in the förbund, or of a member organisation of the network."""
+    with a role in the förbund; for a network's meeting a person of a member organisation or
+    a coordinator."""
     if meeting.forbund_id:
         return User.objects.filter(forbund_roles__forbund=meeting.forbund_id, is_active=True)
-    return User.objects.filter(organisation__in=meeting.network.members.all(), is_active=True)
+    network = meeting.network
+    return User.objects.filter(
+        Q(organisation__in=network.members.all()) | Q(coordinated_networks=network),
+        is_active=True,
+    ).distinct()
 
 
 @transaction.atomic
