@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samsyn.calls.choices import CostCategory
 from samsyn.calls.models import Application, Call, ThematicArea
-from samsyn.pipeline.forms import DateInput, VersionedForm
+from samsyn.pipeline.forms import DateInput, VersionedActionForm, VersionedForm
 
 
 class CallForm(VersionedForm):
@@ -79,9 +79,8 @@ class ApplicationForm(VersionedForm):
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(VersionedActionForm):
     prefix = "budget"
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     year = forms.IntegerField(label=_("År"), min_value=2014, max_value=2035)
     category = forms.ChoiceField(label=_("Kostnadsslag"), choices=CostCategory.choices)
     amount_sek = forms.IntegerField(
@@ -89,9 +88,8 @@ class BudgetLineForm(forms.Form):
     )
 
 
-class CofinancingForm(forms.Form):
+class CofinancingForm(VersionedActionForm):
     prefix = "cofin"
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     organisation = forms.ModelChoiceField(label=_("Medfinansiär"), queryset=None)
     amount_sek = forms.IntegerField(label=_("Belopp (kr)"), min_value=0)
 
@@ -100,15 +98,13 @@ class CofinancingForm(forms.Form):
         self.fields["organisation"].queryset = organisations
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(VersionedActionForm):
     prefix = "submit"
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     submitted_on = forms.DateField(label=_("Inskickad den"), widget=DateInput())
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(VersionedActionForm):
     prefix = "decision"
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     granted = forms.TypedChoiceField(
         label=_("ESF-rådets beslut"),
         choices=[("1", _("Godkänd")), ("0", _("Avslagen"))],

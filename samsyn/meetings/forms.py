@@ -13,7 +13,7 @@ from samsyn.meetings.models import (
 )
 from samsyn.meetings.services import meeting_parties, meeting_people
 from samsyn.parties.models import Forbund, Organisation, User
-from samsyn.pipeline.forms import DateInput
+from samsyn.pipeline.forms import DateInput, VersionedActionForm, VersionedForm
 from samsyn.pipeline.models import Idea, Measure, Need
 from samsyn.pipeline.steps import IdeaStep, MeasureStep, StopReason
 
@@ -44,9 +44,7 @@ class OwnerField(forms.ChoiceField):
         return self.owners[super().clean(value)]
 
 
-class MeetingForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class MeetingForm(VersionedForm):
     class Meta:
         model = Meeting
         fields = ["kind", "title", "starts_at", "ends_at", "location"]
@@ -57,8 +55,6 @@ class MeetingForm(forms.ModelForm):
         if owners is not None:
             self.fields["owner"] = OwnerField(owners, label=_("Förbund eller nätverk"))
             self.order_fields(["owner"])
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
 
     def clean(self):
         data = super().clean()
@@ -93,9 +89,7 @@ class AttendeeForm(forms.Form):
         self.fields["user"].queryset = people_choices(meeting).order_by("first_name", "username")
 
 
-class AgendaItemForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class AgendaItemForm(VersionedForm):
     class Meta:
         model = AgendaItem
         fields = ["title", "description", "need", "idea", "measure", "call", "application"]
@@ -122,15 +116,12 @@ class AgendaItemForm(forms.ModelForm):
         else:
             for name in ("need", "idea", "measure", "call", "application"):
                 del self.fields[name]
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(VersionedActionForm):
     minutes = forms.CharField(
         label=_("Protokollsanteckning"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class NeedFromItemForm(forms.Form):
@@ -144,7 +135,7 @@ class NeedFromItemForm(forms.Form):
     )
 
 
-class StepForm(forms.Form):
+class StepForm(VersionedActionForm):
     target = forms.ChoiceField(
         choices=[("idea", _("Projektidén")), ("measure", _("Insatsen"))],
         widget=forms.HiddenInput,
@@ -158,7 +149,6 @@ class StepForm(forms.Form):
     note = forms.CharField(
         label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, target: str, steps: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,9 +161,8 @@ class DecisionForm(forms.Form):
     text = forms.CharField(label=_("Beslut"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(VersionedActionForm):
     adjusters = forms.CharField(label=_("Justerare"), max_length=300)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class NetworkMemberForm(forms.Form):
@@ -205,8 +194,7 @@ class EventForm(forms.ModelForm):
         }
 
 
-class AssignmentForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class AssignmentForm(VersionedForm):
     url = forms.URLField(label=_("Länk"), required=False, assume_scheme="https")
 
     class Meta:
@@ -234,5 +222,3 @@ class AssignmentForm(forms.ModelForm):
         if owners is not None:
             self.fields["owner"] = OwnerField(owners, label=_("Förbund eller nätverk"))
             self.order_fields(["owner"])
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version

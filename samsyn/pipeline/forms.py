@@ -27,6 +27,28 @@ def check_version_sent(form: forms.BaseForm, data: dict) -> None:
         raise forms.ValidationError(MISSING_VERSION, code="no_version")
 
 
+def posted_version(data) -> int | None:
+    """The version a posted form (without a form class) carries, or None."""
+    try:
+        return int(data.get("version", ""))
+    except (TypeError, ValueError):
+        return None
+
+
+class VersionedActionForm(forms.Form):
+    """A form that acts on an existing versioned record (a budget line of an application, a
+    decision, the minutes of an item): it must carry the version the user saw, or nothing is
+    saved. Every such form derives from this one, so none can forget it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("version") is None and "version" not in self.errors:
+            raise forms.ValidationError(MISSING_VERSION, code="no_version")
+        return data
+
+
 class VersionedForm(forms.ModelForm):
     """Carries the version the user saw, so a save over someone else's change is refused."""
 
@@ -118,8 +140,7 @@ class MeasureForm(VersionedForm):
             self.initial["parties"] = list(self.instance.parties.all())
 
 
-class IdeaPartyForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class IdeaPartyForm(VersionedActionForm):
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Part"))
     representative = forms.CharField(label=_("Företrädare"), required=False, max_length=200)
     is_cofinancier = forms.BooleanField(label=_("Medfinansiär"), required=False, initial=True)
@@ -142,8 +163,7 @@ class IdeaPartyForm(forms.Form):
         self.fields["organisation"].queryset = idea_party_choices(forbund)
 
 
-class TransitionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class TransitionForm(VersionedActionForm):
     to = forms.ChoiceField(label=_("Nytt steg"))
     forum = forms.ChoiceField(
         label=_("Grund för steget"), choices=Forum.choices, initial=Forum.BEREDNINGSGRUPP
