@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 
+from samsyn.exports import pdf_bytes
+
 
 def pdf_response(name: str, html: str) -> HttpResponse:
-    from weasyprint import HTML  # heavy: only when a PDF is asked for
-
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response = HttpResponse(pdf_bytes(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 
