@@ -29,13 +29,6 @@ class ParticipantEditForm(VersionedForm):
             "ended_on": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("started_on"), data.get("ended_on")
-        if start and end and end < start:
-            self.add_error("ended_on", _("Slutdatum ligger före startdatum."))
-        return data
-
 
 class ParticipantForm(ParticipantEditForm):
     """Registering a participant: the personnummer is validated and normalised here."""
