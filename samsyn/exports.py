@@ -1,7 +1,10 @@
-"""Tables out as csv and xlsx, for every report and list in every app.
+"""Every file Samsyn writes goes out through here: csv, xlsx, docx and pdf.
 
-It sits at project level, below all apps, so pipeline, calls, meetings and followup can all use
-it without importing one another.
+One door for every exit: text that starts like a spreadsheet formula (=, +, -, @, tab, CR) is
+neutralised with a leading apostrophe in every csv, xlsx and docx (OWASP "CSV injection"), so a
+title such as "=HYPERLINK(…)" stays text wherever the file is opened; a PDF fetches nothing from
+anywhere. It sits at project level, below all apps, so pipeline, calls, meetings and followup
+can all use it without importing one another.
 """
 
 from __future__ import annotations
@@ -44,13 +47,18 @@ def csv_response(
     return response
 
 
+def safe_text(value):
+    """The one neutraliser: a string that would start a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _text(value):
     if isinstance(value, dt.datetime):
         # Swedish local time, as the pages show it (never UTC with an offset).
         return _local(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    return safe_text(value)
 
 
 def xlsx_response(
@@ -103,11 +111,53 @@ def _cell(sheet, value, cell_class, number_format: str = ""):
         cell = cell_class(sheet, value)
         cell.number_format = THOUSANDS if value == int(value) else "#,##0.00"
         return cell
-    if isinstance(value, str) and value.startswith("="):
-        cell = cell_class(sheet, value)
-        cell.data_type = "s"  # openpyxl would otherwise write it as a formula
+    if isinstance(value, str):
+        cell = cell_class(sheet, safe_text(value))
+        cell.data_type = "s"  # text is text: openpyxl would write "=…" as a formula
         return cell
     return value
+
+
+def workbook_bytes(book) -> bytes:
+    """A finished openpyxl workbook (several sheets, styles) as bytes, every text cell
+    neutralised and kept as text on the way out."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = safe_text(cell.value)
+                    cell.data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_bytes(document) -> bytes:
+    """A python-docx document as bytes, no paragraph (in the body or in a table) starting
+    like a formula."""
+    paragraphs = list(document.paragraphs)
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                paragraphs += cell.paragraphs
+    for paragraph in paragraphs:
+        runs = [r for r in paragraph.runs if r.text]
+        if runs and paragraph.text.startswith(FORMULA_START):
+            runs[0].text = "'" + runs[0].text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _no_fetch(url: str, *args, **kwargs):
+    # Every document carries its own inline styles; nothing is fetched from anywhere.
+    raise ValueError(f"Samsyn hämtar inget utifrån: {url}")
+
+
+def pdf_bytes(html: str) -> bytes:
+    from weasyprint import HTML  # imported lazily: it loads Pango
+
+    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
 
 
 def table_response(

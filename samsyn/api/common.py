@@ -105,28 +105,41 @@ class Unprocessable(Exception):
         super().__init__(violations)
 
 
-def violation(message: str, rule: str = "", field: str | None = None) -> dict[str, Any]:
-    return {"rule": rule, "message": message, "field": field}
+def violation(
+    message: str, rule: str = "", field: str | None = None, code: str = ""
+) -> dict[str, Any]:
+    """One refusal. `code` is stable and never empty: a numbered rule's id (R6, A4 …), or a
+    name for the kind of refusal (required, not_member, stale_version …) when no rule applies."""
+    return {"rule": rule, "code": code or rule or "invalid", "message": message, "field": field}
 
 
-def _prefixed(field: str | None, message: str) -> dict[str, Any]:
+def _prefixed(field: str | None, message: str, code: str = "invalid") -> dict[str, Any]:
     if field in (None, NON_FIELD_ERRORS):
-        return violation(message)
-    return violation(f"{field}: {message}", field=field)
+        return violation(message, code=code)
+    return violation(f"{field}: {message}", field=field, code=code)
 
 
 # The API's names for model fields where they differ.
 API_FIELD_NAMES = {"owner": "owner_id", "need": "need_id", "forbund": "forbund_id"}
 
 
+def _django_code(error: DjangoValidationError) -> str:
+    return error.code or "invalid"
+
+
 def validation_violations(exc: DjangoValidationError) -> list[dict[str, Any]]:
     if hasattr(exc, "error_dict"):
         return [
-            _prefixed(API_FIELD_NAMES.get(field, field), message)
-            for field, messages in exc.message_dict.items()
-            for message in messages
+            _prefixed(API_FIELD_NAMES.get(field, field), message, _django_code(error))
+            for field, errors in exc.error_dict.items()
+            for error in errors
+            for message in error.messages
         ]
-    return [violation(message) for message in exc.messages]
+    return [
+        violation(message, code=_django_code(error))
+        for error in exc.error_list
+        for message in error.messages
+    ]
 
 
 def filter_or_422(filterset: FilterSet) -> QuerySet:
@@ -134,7 +147,7 @@ def filter_or_422(filterset: FilterSet) -> QuerySet:
     if not filterset.is_valid():
         raise Unprocessable(
             [
-                _prefixed(field, str(message))
+                _prefixed(field, str(message), "invalid_filter")
                 for field, messages in filterset.errors.items()
                 for message in messages
             ]
@@ -182,8 +195,24 @@ def schema_violations(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for part in error.get("loc", ())[1:]
             if part not in ("payload", "filters", "ninja_pagination")
         ]
-        result.append(_prefixed(".".join(loc) or None, _schema_message(error)))
+        code = SCHEMA_CODES.get(error.get("type", ""), "invalid")
+        result.append(_prefixed(".".join(loc) or None, _schema_message(error), code))
     return result
+
+
+# Stable codes for body and query errors, by pydantic's error type (the rest: "invalid").
+SCHEMA_CODES = {
+    "missing": "required",
+    "extra_forbidden": "unknown_field",
+    "json_invalid": "invalid_json",
+    "string_too_long": "too_long",
+    "greater_than_equal": "too_small",
+    "greater_than": "too_small",
+    "less_than_equal": "too_large",
+    "less_than": "too_large",
+    "literal_error": "invalid_choice",
+    "enum": "invalid_choice",
+}
 
 
 # django-ninja's own English messages, as users see them.
@@ -221,8 +250,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PipelineError)
     def refused(request, exc: PipelineError):
-        body = {"violations": [violation(v.message, v.rule) for v in exc.violations]}
-        return respond(request, body, 409 if isinstance(exc, StaleEdit) else 422)
+        stale = isinstance(exc, StaleEdit)
+        body = {
+            "violations": [
+                violation(v.message, v.rule, code="stale_version" if stale else v.stable_code)
+                for v in exc.violations
+            ]
+        }
+        return respond(request, body, 409 if stale else 422)
 
     @api.exception_handler(DjangoValidationError)
     def invalid(request, exc: DjangoValidationError):
@@ -230,7 +265,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ForbundError)
     def forbund_refused(request, exc: ForbundError):
-        return respond(request, {"violations": [violation(str(exc))]}, 422)
+        return respond(request, {"violations": [violation(str(exc), code="forbund")]}, 422)
 
     @api.exception_handler(Unprocessable)
     def unprocessable(request, exc: Unprocessable):

@@ -41,7 +41,7 @@ def _params(request: HttpRequest):
     if not filterset.is_valid():
         raise Unprocessable(
             [
-                violation(str(m), field=None if f == "__all__" else f)
+                violation(str(m), field=None if f == "__all__" else f, code="invalid_filter")
                 for f, messages in filterset.errors.items()
                 for m in messages
             ]
@@ -70,7 +70,7 @@ def figure_list(
     elif figure in MEASURE_FIGURES or figure == "parties":
         records = figure_measures(params, figure, kind=kind, reason=reason)
     else:
-        raise Unprocessable([violation("Okänt mått.", field="figure")])
+        raise Unprocessable([violation("Okänt mått.", field="figure", code="unknown_figure")])
     return list(
         records.order_by("-pk").values("id", "title", "step", forbund_id=F("need__forbund"))
     )

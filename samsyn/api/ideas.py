@@ -101,19 +101,20 @@ def update_idea(request: HttpRequest, idea_id: int, payload: IdeaPatch):
     return idea_out(user, idea.pk)
 
 
-@router.put("/{int:idea_id}/parties/{int:organisation_id}", response={200: IdeaOut, **WRITE_ERRORS})
+@router.patch(
+    "/{int:idea_id}/parties/{int:organisation_id}", response={200: IdeaOut, **WRITE_ERRORS}
+)
 def set_party(request: HttpRequest, idea_id: int, organisation_id: int, payload: IdeaPartyIn):
     """Lägg till en part eller ändra dess del: medfinansiering, mandat (R6), beslut (R7).
 
-    `mandate` och beslutet (`decision_date`, `decision_reference`) lämnas oförändrade när de
-    utelämnas; övriga fält sätts till det som skickas (eller standardvärdet).
+    Bara de fält du skickar ändras; övriga står kvar (en ny part får standardvärdena).
     """
     user = current_user(request)
     idea = idea_for(user, idea_id)
     require(user, idea.need.forbund)
     organisation = organisation_or_404(organisation_id)
-    data = payload.model_dump()
-    version = data.pop("version")
+    data = payload.model_dump(exclude_unset=True)
+    version = data.pop("version", None)
     services.set_idea_party(idea, organisation, by=user, expected_version=version, **data)
     return idea_out(user, idea.pk)
 
@@ -142,7 +143,7 @@ def list_transitions(request: HttpRequest, idea_id: int):
     return idea.transitions.select_related("by").order_by("at", "pk")
 
 
-@router.post("/{int:idea_id}/transitions", response={201: IdeaTransitionResult, **WRITE_ERRORS})
+@router.post("/{int:idea_id}/transitions", response={200: IdeaTransitionResult, **WRITE_ERRORS})
 def move(request: HttpRequest, idea_id: int, payload: TransitionIn):
     """Flytta idén till ett nytt steg; reglerna R1–R7 prövas och brott ger 422 med regel-id."""
     user = current_user(request)
@@ -158,4 +159,4 @@ def move(request: HttpRequest, idea_id: int, payload: TransitionIn):
         stop_reason=payload.stop_reason,
         expected_version=payload.version,
     )
-    return Status(201, {"transition": transition, "idea": idea_out(user, idea.pk)})
+    return {"transition": transition, "idea": idea_out(user, idea.pk)}

@@ -107,7 +107,7 @@ def list_transitions(request: HttpRequest, measure_id: int):
 
 
 @router.post(
-    "/{int:measure_id}/transitions", response={201: MeasureTransitionResult, **WRITE_ERRORS}
+    "/{int:measure_id}/transitions", response={200: MeasureTransitionResult, **WRITE_ERRORS}
 )
 def move(request: HttpRequest, measure_id: int, payload: TransitionIn):
     """Flytta insatsen till ett nytt steg; F3/F4 prövas och brott ger 422."""
@@ -124,4 +124,4 @@ def move(request: HttpRequest, measure_id: int, payload: TransitionIn):
         stop_reason=payload.stop_reason,
         expected_version=payload.version,
     )
-    return Status(201, {"transition": transition, "measure": measure_out(user, measure.pk)})
+    return {"transition": transition, "measure": measure_out(user, measure.pk)}

@@ -5,7 +5,6 @@ Every change goes through samsyn.meetings.services; refusals are 422 (409 for a 
 """
 
 import datetime as dt
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
@@ -28,7 +27,6 @@ from samsyn.meetings.access import (
 )
 from samsyn.meetings.choices import AssignmentStatus, MeetingKind, NewsKind, PartStatus
 from samsyn.meetings.filters import AssignmentFilter, MeetingFilter, NewsFilter
-from samsyn.meetings.forms import people_choices
 from samsyn.meetings.models import AgendaItem, Meeting, Network
 from samsyn.parties.models import Forbund, Organisation, User
 from samsyn.pipeline.models import Idea, Measure, Need
@@ -202,7 +200,7 @@ class StepIn(Input):
     version: int | None = Field(None, description="Projektidéns eller insatsens version.")
 
 
-class DecisionIn(Input):
+class MeetingDecisionIn(Input):
     text: str
 
 
@@ -305,7 +303,7 @@ class AssignmentOut(Schema):
     title: str
     assigned_agency: str
     partners: list[str]
-    budget_cap: Decimal | None
+    budget_cap: int | None = Field(description="Hela kronor.")
     spent_sek: int = Field(description="Registrerade utgifter mot taket (kr).")
     left_sek: int | None = Field(description="Kvar under taket (kr); negativt när det passerats.")
     over_cap: bool
@@ -380,7 +378,7 @@ class AssignmentIn(Input):
     title: str = Field(max_length=300)
     assigned_agency: str = Field(max_length=200)
     partners: list[str] = []
-    budget_cap: Decimal | None = None
+    budget_cap: int | None = Field(None, ge=0, description="Hela kronor.")
     decided_on: dt.date | None = None
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
@@ -395,7 +393,7 @@ class AssignmentPatch(Input):
     title: str | None = Field(None, max_length=300)
     assigned_agency: str | None = Field(None, max_length=200)
     partners: list[str] = None  # omit to keep it; null is refused
-    budget_cap: Decimal | None = None
+    budget_cap: int | None = Field(None, ge=0, description="Hela kronor.")
     decided_on: dt.date | None = None
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
@@ -516,9 +514,8 @@ def add_attendee(request: HttpRequest, meeting_id: int, payload: AttendeeIn):
         raise DjangoValidationError({"organisation_id": ["Det finns ingen sådan organisation."]})
     person = None
     if payload.user_id is not None:
-        # The same people the page offers: someone with a role in the förbund (or, for a
-        # network's meeting, of a member organisation), never a person of another förbund.
-        person = people_choices(meeting).filter(pk=payload.user_id).first()
+        # Whether the person may attend is the verb's question; an unknown id gets its answer.
+        person = User.objects.filter(pk=payload.user_id).first()
         if person is None:
             raise DjangoValidationError({"user_id": ["Det finns ingen sådan användare."]})
     attendee = services.add_attendee(
@@ -559,13 +556,16 @@ def approve_minutes(request: HttpRequest, meeting_id: int, payload: ApproveIn):
     return _meeting(user, meeting.pk)
 
 
-@router.post("/meetings/{int:meeting_id}/send-agenda", response={202: MeetingOut, **WRITE_ERRORS})
+@router.post(
+    "/meetings/{int:meeting_id}/send-agenda", response={200: MeetingDetailOut, **WRITE_ERRORS}
+)
 def send_agenda(request: HttpRequest, meeting_id: int):
+    """Skicka dagordningen till deltagarna; e-posten går från en bakgrundsuppgift."""
     user = current_user(request)
     meeting = _meeting(user, meeting_id)
     require(user, meeting.owner, Action.PLAN)
     services.send_agenda(meeting, by=user)
-    return Status(202, _meeting(user, meeting.pk))
+    return _meeting(user, meeting.pk)
 
 
 # Agenda items --------------------------------------------------------------------------------
@@ -624,7 +624,7 @@ def record_step(request: HttpRequest, item_id: int, payload: StepIn):
 
 
 @router.post("/agenda-items/{int:item_id}/decisions", response={201: DecisionOut, **WRITE_ERRORS})
-def record_decision(request: HttpRequest, item_id: int, payload: DecisionIn):
+def record_decision(request: HttpRequest, item_id: int, payload: MeetingDecisionIn):
     user = current_user(request)
     item = _item(user, item_id)
     require(user, item.meeting.owner, Action.PLAN)
@@ -669,14 +669,14 @@ class MemberIn(Input):
     organisation_id: int
 
 
-@router.post("/networks/{int:network_id}/members", response={201: NetworkOut, **WRITE_ERRORS})
+@router.post("/networks/{int:network_id}/members", response={200: NetworkOut, **WRITE_ERRORS})
 def add_member(request: HttpRequest, network_id: int, payload: MemberIn):
     """Nätverkets samordnare lägger till en organisation som medlem."""
     user = current_user(request)
     network = get_visible(Network.objects.visible_to(user), network_id, "Nätverket finns inte.")
     require(user, network, Action.PLAN)
     services.add_network_member(network, organisation_or_404(payload.organisation_id), by=user)
-    return Status(201, network)
+    return network
 
 
 @router.delete(

@@ -52,12 +52,41 @@ class Detail(Schema):
 
 
 class ViolationOut(Schema):
-    rule: str = Field(description="Regelns id (R1–R9, E3, F3, F4) eller tom sträng.")
+    rule: str = Field(description="Regelns id (R1–R9, E3, F3, F4 …) eller tom sträng.")
+    code: str = Field(
+        min_length=1,
+        description="Stabil kod som aldrig är tom: regelns id när en numrerad regel nekar, "
+        "annars vad slags fel det är (required, unknown_field, invalid, not_member, "
+        "stale_version …).",
+    )
     message: str
     field: str | None = None
 
 
 class Violations(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "violations": [
+                        {
+                            "rule": "R6",
+                            "code": "R6",
+                            "message": "Borås stads företrädare saknar mandat (R6).",
+                            "field": None,
+                        },
+                        {
+                            "rule": "",
+                            "code": "required",
+                            "message": "title: Fältet måste anges.",
+                            "field": "title",
+                        },
+                    ]
+                }
+            ]
+        }
+    )
+
     violations: list[ViolationOut]
 
 
@@ -333,19 +362,27 @@ class IdeaPatch(Input):
 
 
 class IdeaPartyIn(Input):
-    is_cofinancier: bool = True
-    performs_rehabilitation: bool = False
-    representative: str = Field("", max_length=200)
-    mandate: bool | None = Field(
+    """A partial update: a field left out keeps its value (a new party gets the default)."""
+
+    is_cofinancier: bool = Field(None, description="Utelämnat: oförändrat (ny part: true).")
+    performs_rehabilitation: bool = Field(
+        None, description="Utelämnat: oförändrat (ny part: false)."
+    )
+    representative: str = Field(None, max_length=200, description="Utelämnat: oförändrat.")
+    mandate: bool = Field(
         None,
         description="true: företrädaren har mandat (R6); false: mandatet tas bort; "
         "utelämnat: oförändrat.",
     )
     mandate_given_on: dt.date | None = Field(
-        None, description="Dagen då parten gav företrädaren mandatet (inte efter i dag)."
+        None,
+        description="Dagen då parten gav företrädaren mandatet (inte efter i dag); "
+        "utelämnat: oförändrat.",
     )
-    decision_date: dt.date | None = Field(None, description="Partens formella beslut (R7).")
-    decision_reference: str | None = Field(None, max_length=100)
+    decision_date: dt.date | None = Field(
+        None, description="Partens formella beslut (R7); null tar bort det; utelämnat: oförändrat."
+    )
+    decision_reference: str = Field(None, max_length=100, description="Utelämnat: oförändrat.")
     version: int | None = Field(None, description="Projektidéns version (409 om inaktuell).")
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samsyn.calls.choices import CostCategory
 from samsyn.calls.models import Application, Call, ThematicArea
-from samsyn.pipeline.forms import DateInput, VersionedForm
+from samsyn.pipeline.forms import DateInput, VersionedActionForm, VersionedForm
 
 
 class CallForm(VersionedForm):
@@ -92,9 +92,8 @@ class ApplicationForm(VersionedForm):
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(VersionedActionForm):
     prefix = "budget"
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     year = forms.IntegerField(label=_("År"), min_value=2014, max_value=2035)
     category = forms.ChoiceField(label=_("Kostnadsslag"), choices=CostCategory.choices)
     amount_sek = forms.IntegerField(
@@ -102,9 +101,8 @@ class BudgetLineForm(forms.Form):
     )
 
 
-class CofinancingForm(forms.Form):
+class CofinancingForm(VersionedActionForm):
     prefix = "cofin"
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     organisation = forms.ModelChoiceField(label=_("Medfinansiär"), queryset=None)
     amount_sek = forms.IntegerField(label=_("Belopp (kr)"), min_value=0)
 
@@ -113,9 +111,8 @@ class CofinancingForm(forms.Form):
         self.fields["organisation"].queryset = organisations
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(VersionedActionForm):
     prefix = "submit"
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     submitted_on = forms.DateField(label=_("Inskickad i Projektrummet+ den"), widget=DateInput())
     reference = forms.CharField(
         label=_("Ärendenummer i Projektrummet+ (om det finns)"), max_length=100, required=False
@@ -128,8 +125,7 @@ def _yes_no(label, yes, no):
     )
 
 
-class _RecordedDecision(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class _RecordedDecision(VersionedActionForm):
     decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DateInput())
     reference = forms.CharField(label=_("Diarienummer"), max_length=100)
     reason = forms.CharField(

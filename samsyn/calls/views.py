@@ -47,6 +47,7 @@ from samsyn.http import Confirmation, confirm_first, post_only
 from samsyn.parties.access import Permission, can
 from samsyn.parties.models import Organisation
 from samsyn.pipeline.access import access_idea
+from samsyn.pipeline.forms import MISSING_VERSION, posted_version
 from samsyn.pipeline.views import add_errors
 
 PAGE_SIZE = 25
@@ -55,13 +56,6 @@ PAGE_SIZE = 25
 def _deny_unless(decision) -> None:
     if not decision:
         raise PermissionDenied(decision.reason)
-
-
-def _version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
 
 
 def _refused(request: HttpRequest, exc: services.PipelineError) -> None:
@@ -217,9 +211,13 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def call_advance(request: HttpRequest, pk: int) -> HttpResponse:
     call = access_call(request.user, pk)
     _deny_unless(can_manage_calls(request.user, call.regional_plan_id))
+    version = posted_version(request.POST)
+    if version is None:
+        messages.error(request, MISSING_VERSION)
+        return redirect("call", pk=pk)
     try:
         call = services.advance_call(
-            call, request.POST.get("to", ""), by=request.user, expected_version=_version(request)
+            call, request.POST.get("to", ""), by=request.user, expected_version=version
         )
         messages.success(request, f"Utlysningen är i fasen {call.get_phase_display().lower()}.")
     except services.PipelineError as exc:

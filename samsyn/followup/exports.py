@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 
+from samsyn.exports import pdf_bytes
 from samsyn.followup import labels
 from samsyn.followup.disclosure import Cell
 from samsyn.followup.querysets import Period
@@ -16,9 +17,7 @@ HEADER = ["Del", "Mått", "Uppdelning", "Antal"]
 
 
 def pdf_response(name: str, html: str) -> HttpResponse:
-    from weasyprint import HTML  # heavy: only when a PDF is asked for
-
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response = HttpResponse(pdf_bytes(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from samsyn.followup.choices import RESULT_FIELDS, SENSITIVE_FIELDS
 from samsyn.followup.models import Participant
 from samsyn.followup.personnummer import normalise
-from samsyn.pipeline.forms import check_version_sent
+from samsyn.pipeline.forms import VersionedForm
 
 PARTICIPANT_FIELDS = (
     "started_on",
@@ -20,9 +20,7 @@ PARTICIPANT_FIELDS = (
 )
 
 
-class ParticipantEditForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class ParticipantEditForm(VersionedForm):
     class Meta:
         model = Participant
         fields = PARTICIPANT_FIELDS
@@ -30,14 +28,6 @@ class ParticipantEditForm(forms.ModelForm):
             "started_on": forms.DateInput(attrs={"type": "date"}),
             "ended_on": forms.DateInput(attrs={"type": "date"}),
         }
-
-    def clean(self):
-        data = super().clean()
-        check_version_sent(self, data)
-        start, end = data.get("started_on"), data.get("ended_on")
-        if start and end and end < start:
-            self.add_error("ended_on", _("Slutdatum ligger före startdatum."))
-        return data
 
 
 class ParticipantForm(ParticipantEditForm):

@@ -8,6 +8,7 @@ erasure leaves no personnummer behind in the history.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -130,6 +131,11 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def clean(self) -> None:
+        # Here, not in the form: the import and every other door register participants too.
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": _("Slutdatum ligger före startdatum.")})
 
     @property
     def project(self) -> Idea | Measure:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from samsyn.exports import docx_bytes, pdf_bytes
 from samsyn.meetings.models import Meeting
 
 
@@ -22,16 +21,8 @@ def _context(meeting: Meeting, minutes: bool) -> dict:
     }
 
 
-def _no_fetch(url: str, *args, **kwargs):
-    # The document uses nothing but its own inline styles; nothing is fetched from anywhere.
-    raise ValueError(f"Samsyn hämtar inget utifrån: {url}")
-
-
 def _pdf(meeting: Meeting, minutes: bool) -> bytes:
-    from weasyprint import HTML  # imported lazily: it loads Pango
-
-    html = render_to_string("meetings/print.html", _context(meeting, minutes))
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    return pdf_bytes(render_to_string("meetings/print.html", _context(meeting, minutes)))
 
 
 def minutes_pdf(meeting: Meeting) -> bytes:
@@ -82,9 +73,7 @@ def _docx(meeting: Meeting, minutes: bool) -> bytes:
             )
         else:
             doc.add_paragraph("Utkast: protokollet är inte justerat.")
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return docx_bytes(doc)
 
 
 def minutes_docx(meeting: Meeting) -> bytes:

@@ -13,8 +13,9 @@ from samsyn.meetings.models import (
     Network,
     NewsItem,
 )
+from samsyn.meetings.services import meeting_parties, meeting_people
 from samsyn.parties.models import Forbund, Organisation, User
-from samsyn.pipeline.forms import DateInput
+from samsyn.pipeline.forms import DateInput, VersionedActionForm, VersionedForm
 from samsyn.pipeline.models import Idea, Measure, Need
 from samsyn.pipeline.steps import IdeaStep, MeasureStep, StopReason
 
@@ -45,9 +46,7 @@ class OwnerField(forms.ChoiceField):
         return self.owners[super().clean(value)]
 
 
-class MeetingForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class MeetingForm(VersionedForm):
     class Meta:
         model = Meeting
         fields = ["kind", "title", "starts_at", "ends_at", "location"]
@@ -58,8 +57,6 @@ class MeetingForm(forms.ModelForm):
         if owners is not None:
             self.fields["owner"] = OwnerField(owners, label=_("Förbund eller nätverk"))
             self.order_fields(["owner"])
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
 
     def clean(self):
         data = super().clean()
@@ -73,16 +70,9 @@ class MeetingForm(forms.ModelForm):
         return data
 
 
-def party_choices(meeting: Meeting):
-    if meeting.forbund_id:
-        return meeting.forbund.members.order_by("kind", "name")
-    return meeting.network.members.order_by("kind", "name")
-
-
-def people_choices(meeting: Meeting):
-    if meeting.forbund_id:
-        return User.objects.filter(forbund_roles__forbund=meeting.forbund_id, is_active=True)
-    return User.objects.filter(organisation__in=meeting.network.members.all(), is_active=True)
+# The verb (services.add_attendee) refuses anyone else; the form only offers the same choices.
+party_choices = meeting_parties
+people_choices = meeting_people
 
 
 class AttendeeForm(forms.Form):
@@ -101,9 +91,7 @@ class AttendeeForm(forms.Form):
         self.fields["user"].queryset = people_choices(meeting).order_by("first_name", "username")
 
 
-class AgendaItemForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class AgendaItemForm(VersionedForm):
     class Meta:
         model = AgendaItem
         fields = ["title", "description", "need", "idea", "measure", "call", "application"]
@@ -130,15 +118,12 @@ class AgendaItemForm(forms.ModelForm):
         else:
             for name in ("need", "idea", "measure", "call", "application"):
                 del self.fields[name]
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(VersionedActionForm):
     minutes = forms.CharField(
         label=_("Protokollsanteckning"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class NeedFromItemForm(forms.Form):
@@ -152,7 +137,7 @@ class NeedFromItemForm(forms.Form):
     )
 
 
-class StepForm(forms.Form):
+class StepForm(VersionedActionForm):
     target = forms.ChoiceField(
         choices=[("idea", _("Projektidén")), ("measure", _("Insatsen"))],
         widget=forms.HiddenInput,
@@ -166,7 +151,6 @@ class StepForm(forms.Form):
     note = forms.CharField(
         label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, target: str, steps: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,9 +163,8 @@ class DecisionForm(forms.Form):
     text = forms.CharField(label=_("Beslut"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(VersionedActionForm):
     adjusters = forms.CharField(label=_("Justerare"), max_length=300)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class NetworkMemberForm(forms.Form):
@@ -213,8 +196,7 @@ class EventForm(forms.ModelForm):
         }
 
 
-class AssignmentForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class AssignmentForm(VersionedForm):
     url = forms.URLField(label=_("Länk"), required=False, assume_scheme="https")
 
     class Meta:

@@ -389,9 +389,8 @@ class GovernmentAssignment(Owned):
     partners = models.TextField(
         _("samverkanspartner"), blank=True, help_text=_("En partner per rad.")
     )
-    budget_cap = models.DecimalField(
-        _("högsta belopp (kr)"), max_digits=14, decimal_places=0, null=True, blank=True
-    )
+    # Amounts are whole kronor everywhere (pages, API, exports).
+    budget_cap = models.PositiveBigIntegerField(_("högsta belopp (kr)"), null=True, blank=True)
     decided_on = models.DateField(_("regeringens beslut"), null=True, blank=True)
     starts_on = models.DateField(_("uppdraget löper från"), null=True, blank=True)
     ends_on = models.DateField(_("uppdraget löper till"), null=True, blank=True)

@@ -142,6 +142,33 @@ def update_meeting(
     return meeting
 
 
+def meeting_parties(meeting: Meeting):
+    """Who can attend as a party: the förbund's members and the förbund itself (its kansli);
+    for a network's meeting its members and its coordinators' organisations."""
+    if meeting.forbund_id:
+        forbund = meeting.forbund
+        own = Q(pk__in=forbund.members.values("pk")) | Q(pk=forbund.organisation_id)
+    else:
+        network = meeting.network
+        own = Q(pk__in=network.members.values("pk")) | Q(
+            pk__in=network.coordinators.exclude(organisation=None).values("organisation")
+        )
+    return Organisation.objects.filter(own).order_by("kind", "name")
+
+
+def meeting_people(meeting: Meeting):
+    """Who can attend as a Samsyn user (and get the agenda and minutes by e-mail): a person
+    with a role in the förbund; for a network's meeting a person of a member organisation or
+    a coordinator."""
+    if meeting.forbund_id:
+        return User.objects.filter(forbund_roles__forbund=meeting.forbund_id, is_active=True)
+    network = meeting.network
+    return User.objects.filter(
+        Q(organisation__in=network.members.all()) | Q(coordinated_networks=network),
+        is_active=True,
+    ).distinct()
+
+
 @transaction.atomic
 def add_attendee(
     meeting: Meeting,
@@ -156,6 +183,22 @@ def add_attendee(
     meeting = _lock_meeting(meeting, expected_version)
     if not name.strip():
         raise MeetingError("Ange deltagarens namn.")
+    if not meeting_parties(meeting).filter(pk=organisation.pk).exists():
+        raise MeetingError(
+            [
+                rules.Violation(
+                    "",
+                    f"{organisation} är inte medlem i {meeting.owner} och kan inte delta som "
+                    "part; välj någon av medlemmarna.",
+                    code="not_member",
+                )
+            ]
+        )
+    if user is not None and not meeting_people(meeting).filter(pk=user.pk).exists():
+        # The same answer as for an unknown user, so no one learns who exists elsewhere.
+        raise MeetingError(
+            [rules.Violation("", "Det finns ingen sådan användare.", code="unknown_user")]
+        )
     attendee = Attendee(
         meeting=meeting, organisation=organisation, name=name.strip(), user=user, present=present
     )

@@ -338,7 +338,8 @@ def step_from_item(request: HttpRequest, pk: int) -> HttpResponse:
     prefix = f"s{item.pk}{target[0]}"
     form = StepForm(request.POST, target=target, steps=steps, prefix=prefix)
     if not form.is_valid():
-        messages.error(request, "Välj ett giltigt steg.")
+        for error in form.non_field_errors() or ["Välj ett giltigt steg."]:
+            messages.error(request, error)
         return redirect("meeting", pk=meeting.pk)
     data = form.cleaned_data
     try:

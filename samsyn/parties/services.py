@@ -122,6 +122,8 @@ def set_role(forbund: Forbund, user: User, role: str, *, by: User | None = None)
 
     if role not in Role.values:
         raise ForbundError("Välj en roll: kansli, ledamot i beredningsgrupp eller läsare.")
+    if not user.is_active:
+        raise ForbundError("Det finns ingen aktiv användare med det användarnamnet.")
     with acting_as(by):
         ForbundRole.objects.update_or_create(user=user, forbund=forbund, defaults={"role": role})
     forget_roles(user)

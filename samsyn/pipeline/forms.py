@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from samsyn.parties.choices import OrganisationKind
 from samsyn.parties.models import Forbund, Organisation
 from samsyn.pipeline.models import Idea, IdeaParty, Measure, Need
+from samsyn.pipeline.services import idea_party_choices
 from samsyn.pipeline.steps import Forum, StopReason
 
 
@@ -24,6 +25,28 @@ def check_version_sent(form: forms.BaseForm, data: dict) -> None:
     """An edit without the version it started from could overwrite someone else's change."""
     if form.instance.pk and data.get("version") is None:
         raise forms.ValidationError(MISSING_VERSION, code="no_version")
+
+
+def posted_version(data) -> int | None:
+    """The version a posted form (without a form class) carries, or None."""
+    try:
+        return int(data.get("version", ""))
+    except (TypeError, ValueError):
+        return None
+
+
+class VersionedActionForm(forms.Form):
+    """A form that acts on an existing versioned record (a budget line of an application, a
+    decision, the minutes of an item): it must carry the version the user saw, or nothing is
+    saved. Every such form derives from this one, so none can forget it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("version") is None and "version" not in self.errors:
+            raise forms.ValidationError(MISSING_VERSION, code="no_version")
+        return data
 
 
 class VersionedForm(forms.ModelForm):
@@ -90,7 +113,7 @@ class IdeaForm(VersionedForm):
     def __init__(self, *args, forbund: Forbund, **kwargs):
         super().__init__(*args, **kwargs)
         # The owner is agreed among the parties (E3); a förbund cannot own (R2).
-        self.fields["owner"].queryset = member_parties(forbund)
+        self.fields["owner"].queryset = idea_party_choices(forbund)
         self.fields["owner"].required = False
         self.fields["target_group"].required = False
 
@@ -121,10 +144,9 @@ class MeasureForm(VersionedForm):
             self.initial["parties"] = list(self.instance.parties.all())
 
 
-class IdeaPartyForm(forms.Form):
+class IdeaPartyForm(VersionedActionForm):
     """Add a party (choose it) or change one party's part (prefilled from what is recorded)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label=_("Part"), empty_label=_("Välj part")
     )
@@ -171,7 +193,7 @@ class IdeaPartyForm(forms.Form):
             del self.fields["organisation"]  # the party is the one being changed
         else:
             taken = idea.parties.values("organisation")
-            self.fields["organisation"].queryset = member_parties(forbund).exclude(pk__in=taken)
+            self.fields["organisation"].queryset = idea_party_choices(forbund).exclude(pk__in=taken)
 
     def clean(self):
         data = super().clean()
@@ -182,8 +204,7 @@ class IdeaPartyForm(forms.Form):
         return data
 
 
-class TransitionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class TransitionForm(VersionedActionForm):
     to = forms.ChoiceField(label=_("Nytt steg"))
     forum = forms.ChoiceField(
         label=_("Grund för steget"), choices=Forum.choices, initial=Forum.BEREDNINGSGRUPP

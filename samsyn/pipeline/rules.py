@@ -16,8 +16,16 @@ from samsyn.pipeline.steps import Forum, IdeaStep, ProgrammePeriod, idea_reached
 
 @dataclass(frozen=True)
 class Violation:
+    """A refusal: the numbered rule (or ""), the Swedish message, and a stable code that API
+    clients can act on; a numbered rule's code is its id."""
+
     rule: str
     message: str
+    code: str = ""
+
+    @property
+    def stable_code(self) -> str:
+        return self.code or self.rule or "refused"
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,38 @@ class IdeaFacts:
     @property
     def cofinanciers(self) -> list[PartyFacts]:
         return [p for p in self.parties if p.is_cofinancier]
+
+
+def parties_outside_forbund(
+    forbund_name: str,
+    member_ids: Iterable[int],
+    organisations: Iterable[tuple[int, str, str]],
+    what: str,
+    *,
+    other_actors: bool = False,
+) -> list[Violation]:
+    """Only the förbund's members take part in its work: as party, owner or attendee.
+
+    `organisations` are (id, name, kind). With `other_actors`, an actor outside Finsam (an
+    idéburen organisation, a folkhögskola: kind "other") may join an ESF+ idea too; R5 then
+    takes the idea out of the routine. A kommun or region of another förbund never joins.
+    """
+    members = set(member_ids)
+    outside = sorted(
+        name
+        for pk, name, kind in organisations
+        if pk not in members and not (other_actors and kind == OrganisationKind.OTHER)
+    )
+    if not outside:
+        return []
+    return [
+        Violation(
+            "",
+            f"{', '.join(outside)} är inte medlem i {forbund_name} och kan inte vara {what}; "
+            "välj någon av förbundets medlemmar.",
+            code="not_member",
+        )
+    ]
 
 
 def _names(parties: Iterable[PartyFacts]) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from samsyn.parties.choices import FINSAM_PARTY_KINDS, OrganisationKind
@@ -125,6 +126,19 @@ FROZEN_AFTER_SUBMISSION = frozenset(
 )
 
 
+def idea_party_choices(forbund: Forbund):
+    """Who can be party or owner of the förbund's ESF+ ideas: its members (not the förbund
+    itself, R2) and actors outside Finsam, whose presence takes the idea out of the routine
+    (R5). The pages offer these; the verbs refuse anyone else."""
+    return (
+        Organisation.objects.filter(
+            Q(pk__in=forbund.members.values("pk")) | Q(kind=OrganisationKind.OTHER)
+        )
+        .exclude(kind=OrganisationKind.FORBUND)
+        .order_by("kind", "name")
+    )
+
+
 def idea_facts(idea: Idea) -> rules.IdeaFacts:
     parties = [
         rules.PartyFacts(
@@ -160,11 +174,35 @@ def _check_idea_still_valid(idea: Idea) -> None:
         raise PipelineError(violations)
 
 
-def _check_owner_allowed(owner: Organisation | None) -> None:
+def check_members(
+    forbund: Forbund,
+    organisations: Iterable[Organisation],
+    what: str,
+    *,
+    other_actors: bool = False,
+) -> None:
+    """Refuse an organisation that is not a member of the förbund, whichever door sent it
+    (see rules.parties_outside_forbund for the actors outside Finsam an idea may have)."""
+    organisations = [o for o in organisations if o is not None]
+    if not organisations:
+        return
+    violations = rules.parties_outside_forbund(
+        forbund.name,
+        forbund.members.values_list("pk", flat=True),
+        [(o.pk, o.name, o.kind) for o in organisations],
+        what,
+        other_actors=other_actors,
+    )
+    if violations:
+        raise PipelineError(violations)
+
+
+def _check_owner_allowed(need: Need, owner: Organisation | None) -> None:
     if owner is not None:
         violations = rules.r2_forbund_cannot_own(owner.kind)
         if violations:
             raise PipelineError(violations)
+        check_members(need.forbund, [owner], "projektägare", other_actors=True)
 
 
 def _owner_is_party(idea: Idea, by: User) -> None:
@@ -174,7 +212,7 @@ def _owner_is_party(idea: Idea, by: User) -> None:
 
 @transaction.atomic
 def create_idea(need: Need, *, by: User, **data: Any) -> Idea:
-    _check_owner_allowed(data.get("owner"))
+    _check_owner_allowed(need, data.get("owner"))
     idea = Idea(need=need, created_by=by, **{f: data[f] for f in IDEA_FIELDS if f in data})
     if not idea.target_group:
         idea.target_group = need.target_group
@@ -197,7 +235,7 @@ def update_idea(idea: Idea, *, by: User, expected_version: int | None, **data: A
         if violations:
             raise PipelineError(violations)
     if "owner" in changed:
-        _check_owner_allowed(data["owner"])
+        _check_owner_allowed(idea.need, data["owner"])
     for f in changed:
         setattr(idea, f, data[f])
     if changed:
@@ -214,6 +252,21 @@ def _bump(idea: Idea, by: User, reason: str) -> None:
     _save_new_version(idea, [], by, reason)
 
 
+class _Keep:
+    """A verb argument not given: what is recorded stays (unlike None, which clears)."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Any = _Keep()
+
+
+def _given(value):
+    """A value the caller sent, or None when it left it out (KEEP)."""
+    return None if value is KEEP else value
+
+
 @transaction.atomic
 def set_idea_party(
     idea: Idea,
@@ -221,24 +274,25 @@ def set_idea_party(
     *,
     by: User,
     expected_version: int | None,
-    is_cofinancier: bool | None = None,
-    performs_rehabilitation: bool | None = None,
-    representative: str | None = None,
-    mandate: bool | None = None,
-    mandate_given_on: dt.date | None = None,
-    decision_date: dt.date | None = None,
-    decision_reference: str | None = None,
+    is_cofinancier: bool | None = KEEP,
+    performs_rehabilitation: bool | None = KEEP,
+    representative: str | None = KEEP,
+    mandate: bool | None = KEEP,
+    mandate_given_on: dt.date | None = KEEP,
+    decision_date: dt.date | None = KEEP,
+    decision_reference: str | None = KEEP,
 ) -> IdeaParty:
     """Add a party to an idea or change its part: co-financing, mandate (R6), decision (R7).
 
-    An argument left as None keeps what is recorded (or the default for a new party).
+    Only what is given changes; an argument left out (KEEP) keeps what is recorded, or the
+    default for a new party. None keeps a yes/no or a text too, and clears the decision date.
     `mandate_given_on` is the day the party gave its representative the mandate, as the user
     states it; the moment it was recorded in Samsyn is kept beside it.
     """
     too_late = rules.dates_not_in_future(
         timezone.localdate(),
-        mandate_given_on=("Datumet för mandatet", mandate_given_on),
-        decision_date=("Datumet för partens beslut", decision_date),
+        mandate_given_on=("Datumet för mandatet", _given(mandate_given_on)),
+        decision_date=("Datumet för partens beslut", _given(decision_date)),
     )
     if too_late:
         raise PipelineError(too_late)
@@ -253,14 +307,15 @@ def set_idea_party(
                 )
             ]
         )
+    check_members(idea.need.forbund, [organisation], "part i projektidén", other_actors=True)
     with acting_as(by):
         party, _created = IdeaParty.objects.get_or_create(idea=idea, organisation=organisation)
     before = _party_commitment(party)
-    if is_cofinancier is not None:
+    if is_cofinancier not in (KEEP, None):
         party.is_cofinancier = is_cofinancier
-    if performs_rehabilitation is not None:
+    if performs_rehabilitation not in (KEEP, None):
         party.performs_rehabilitation = performs_rehabilitation
-    if representative is not None:
+    if representative not in (KEEP, None):
         party.representative = representative
     if mandate is True and party.mandate_confirmed_at is None:
         party.mandate_confirmed_at = timezone.now()
@@ -269,11 +324,12 @@ def set_idea_party(
         party.mandate_confirmed_at = None
         party.mandate_confirmed_by = None
         party.mandate_given_on = None
-    if mandate is not False and mandate_given_on is not None:
+    if mandate is not False and mandate_given_on not in (KEEP, None):
         party.mandate_given_on = mandate_given_on
-    if decision_date is not None or decision_reference is not None:
+    if decision_date is not KEEP:
         party.decision_date = decision_date
-        party.decision_reference = decision_reference or ""
+    if decision_reference not in (KEEP, None):
+        party.decision_reference = decision_reference
     if _created or _party_commitment(party) != before:
         frozen = submitted_violation(idea, f"{organisation}s del i projektet")
         if frozen:
@@ -451,7 +507,7 @@ def create_measure(
     measure._history_user = by
     measure.full_clean()
     parties = list(parties)
-    _check_measure_parties(parties)
+    _check_measure_parties(need, parties)
     measure.save()
     measure.parties.set(parties)
     return measure
@@ -477,7 +533,7 @@ def update_measure(
         return measure
     measure.full_clean()
     if parties_changed:
-        _check_measure_parties(parties)
+        _check_measure_parties(measure.need, parties)
         measure._history_user = by
         measure.parties.set(parties)
     _save_new_version(measure, changed, by, "Insatsen ändrad")
@@ -489,13 +545,15 @@ def update_measure(
     return measure
 
 
-def _check_measure_parties(parties: Iterable[Organisation]) -> None:
+def _check_measure_parties(need: Need, parties: Iterable[Organisation]) -> None:
+    parties = list(parties)
     outsiders = sorted(p.name for p in parties if p.kind not in FINSAM_PARTY_KINDS)
     if outsiders:
         raise PipelineError(
             "Parterna i en Finsam-insats är förbundets medlemmar: Arbetsförmedlingen, "
             "Försäkringskassan, kommuner och regioner. Inte: " + ", ".join(outsiders) + "."
         )
+    check_members(need.forbund, parties, "part i insatsen")
 
 
 def measure_step_problems(measure: Measure, to_step: str, forum: str) -> list[rules.Violation]:

@@ -19,6 +19,7 @@ from samsyn.pipeline import services
 from samsyn.pipeline.access import access_idea, access_measure, access_need
 from samsyn.pipeline.filters import IdeaFilter, MeasureFilter, NeedFilter, owners_for
 from samsyn.pipeline.forms import (
+    MISSING_VERSION,
     ForbundForm,
     IdeaForm,
     IdeaPartyForm,
@@ -26,6 +27,7 @@ from samsyn.pipeline.forms import (
     NeedForm,
     TransitionForm,
     member_parties,
+    posted_version,
 )
 from samsyn.pipeline.models import Idea, Measure, Need
 from samsyn.pipeline.rules import idea_state_violations
@@ -453,25 +455,17 @@ def idea_party_remove(request: HttpRequest, pk: int, organisation_pk: int) -> Ht
     idea = access_idea(request.user, pk)
     require(request.user, idea.need.forbund, Permission.EDIT_PIPELINE)
     organisation = get_object_or_404(Organisation, pk=organisation_pk)
+    version = posted_version(request.POST)
+    if version is None:
+        messages.error(request, MISSING_VERSION)
+        return redirect("idea", pk=idea.pk)
     try:
-        services.remove_idea_party(
-            idea,
-            organisation,
-            by=request.user,
-            expected_version=_int_or_none(request.POST.get("version")),
-        )
+        services.remove_idea_party(idea, organisation, by=request.user, expected_version=version)
     except services.PipelineError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"{organisation} är borttagen som part.")
     return redirect("idea", pk=idea.pk)
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def _take_step(request, record, move, next_steps, steps, noun: str) -> tuple[TransitionForm, bool]:

@@ -47,8 +47,8 @@ def writes(need, idea, measure) -> list[tuple]:
     return [
         ("patch", f"needs/{need.pk}", {"title": "Ändrat"}),
         ("patch", f"ideas/{idea.pk}", {"title": "Ändrat"}),
-        ("put", f"ideas/{idea.pk}/parties/{fk().pk}", {"mandate": False}),
-        ("put", f"ideas/{idea.pk}/parties/{boras}", {"representative": "Ändrat"}),
+        ("patch", f"ideas/{idea.pk}/parties/{fk().pk}", {"mandate": False}),
+        ("patch", f"ideas/{idea.pk}/parties/{boras}", {"representative": "Ändrat"}),
         ("delete", f"ideas/{idea.pk}/parties/{fk().pk}", None),
         ("post", f"ideas/{idea.pk}/transitions", {"to": "stopped", "stop_reason": "no_owner"}),
         ("patch", f"measures/{measure.pk}", {"title": "Ändrat"}),

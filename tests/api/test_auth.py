@@ -94,7 +94,7 @@ def test_openapi_schema_loads_and_lists_transitions(anonymous):
     paths = schema["paths"]
     assert set(paths["/api/v1/ideas/{idea_id}/transitions"]) == {"get", "post"}
     assert set(paths["/api/v1/measures/{measure_id}/transitions"]) == {"get", "post"}
-    assert set(paths["/api/v1/ideas/{idea_id}/parties/{organisation_id}"]) == {"put", "delete"}
+    assert set(paths["/api/v1/ideas/{idea_id}/parties/{organisation_id}"]) == {"patch", "delete"}
     assert "BearerToken" in schema["components"]["securitySchemes"]
 
 

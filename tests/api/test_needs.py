@@ -42,6 +42,7 @@ def test_full_clean_errors_are_422_in_swedish(as_user, bob, sjuharad):
     [problem] = violations(response)
     assert problem == {
         "rule": "",
+        "code": "blank",
         "field": "title",
         "message": "title: Detta fält får inte vara tomt.",
     }

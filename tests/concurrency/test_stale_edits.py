@@ -175,14 +175,14 @@ API_EDITS = [
         ApiEdit(
             lambda c: scene.idea(c.forbund, c.bob),
             "ideas/{pk}",
-            "put",
+            "patch",
             "ideas/{pk}/parties/" + "{boras}",
             ("bob", "carin"),
             "representative",
             ("Anna Andersson", "Berit Berg"),
             stored=_boras_party,
         ),
-        id="part-i-projektidé-PUT",
+        id="part-i-projektidé-PATCH",
     ),
     pytest.param(
         ApiEdit(

@@ -164,7 +164,10 @@ def test_approved_minutes_cannot_change_through_pages(client, alice, beredning, 
     assert "kan inte längre ändras" in page
     assert reverse("minutes_save", args=[item.pk]) not in page
     posts = [
-        (reverse("minutes_save", args=[item.pk]), {f"p{item.pk}-minutes": "Ändrad"}),
+        (
+            reverse("minutes_save", args=[item.pk]),
+            {f"p{item.pk}-minutes": "Ändrad", f"p{item.pk}-version": item.version + 1},
+        ),
         (reverse("agenda_item_add", args=[meeting.pk]), {"punkt-title": "Ny"}),
         (reverse("decision_add", args=[item.pk]), {f"d{item.pk}-text": "Beslut"}),
         (reverse("agenda_item_remove", args=[item.pk]), CONFIRMED),
@@ -175,7 +178,12 @@ def test_approved_minutes_cannot_change_through_pages(client, alice, beredning, 
         (reverse("agenda_item_edit", args=[item.pk]), {"title": "Nytt", "version": 2}),
         (
             reverse("meeting_edit", args=[meeting.pk]),
-            {"kind": "beredningsgrupp", "title": "Nytt", "starts_at": form_date(at(3))},
+            {
+                "kind": "beredningsgrupp",
+                "title": "Nytt",
+                "starts_at": form_date(at(3)),
+                "version": meeting.version,
+            },
         ),
     ]
     for url, data in posts:
