@@ -8,11 +8,13 @@ Error bodies have two shapes:
 All messages are Swedish, as everywhere in Samsyn.
 """
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import got_request_exception
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django_filters import FilterSet
@@ -21,6 +23,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import HttpBearer
 
+from samsyn.parties import bounds
 from samsyn.parties.access import Permission, can
 from samsyn.parties.choices import OrganisationKind
 from samsyn.parties.models import Forbund, Organisation, User
@@ -119,14 +122,23 @@ def _prefixed(field: str | None, message: str) -> dict[str, Any]:
 API_FIELD_NAMES = {"owner": "owner_id", "need": "need_id", "forbund": "forbund_id"}
 
 
+def _bound_code(error: DjangoValidationError) -> str:
+    """A value bound's stable code (samsyn.parties.bounds) travels as the violation's rule."""
+    return error.code if error.code in bounds.CODES else ""
+
+
 def validation_violations(exc: DjangoValidationError) -> list[dict[str, Any]]:
     if hasattr(exc, "error_dict"):
         return [
-            _prefixed(API_FIELD_NAMES.get(field, field), message)
-            for field, messages in exc.message_dict.items()
-            for message in messages
+            {
+                **_prefixed(API_FIELD_NAMES.get(field, field), message),
+                "rule": _bound_code(error),
+            }
+            for field, errors in exc.error_dict.items()
+            for error in errors
+            for message in error
         ]
-    return [violation(message) for message in exc.messages]
+    return [violation(message, _bound_code(error)) for error in exc.error_list for message in error]
 
 
 def filter_or_422(filterset: FilterSet) -> QuerySet:
@@ -186,6 +198,14 @@ def schema_violations(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return result
 
 
+TOO_BIG = (
+    "Innehållet i begäran är för stort (högst 2,5 MB JSON). Dela upp det i flera anrop."
+)
+SERVER_ERROR = (
+    "Ett fel uppstod i Samsyn; ingenting har sparats. Försök igen eller kontakta driften."
+)
+logger = logging.getLogger("django.request")
+
 # django-ninja's own English messages, as users see them.
 SWEDISH = {
     "Cannot parse request body": "Innehållet i begäran kunde inte tolkas; skicka giltig JSON.",
@@ -239,3 +259,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(SchemaValidationError)
     def schema_invalid(request, exc: SchemaValidationError):
         return respond(request, {"violations": schema_violations(exc.errors)}, 422)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc):
+        return respond(request, {"detail": TOO_BIG}, 413)
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc: Exception):
+        # Logged and signalled as Django does for a page (error reporting, the test client),
+        # but answered in JSON whatever DEBUG says: no traceback leaves the server.
+        logger.error("Internal Server Error: %s", request.path, exc_info=exc)
+        got_request_exception.send(sender=None, request=request)
+        return respond(request, {"detail": SERVER_ERROR}, 500)

@@ -376,10 +376,10 @@ class CallsDemo:
             )
             app = self.application(idea, rep, eu, {owner: eu * 3 // 4, self.vgr: eu * 3 // 4})
             app = services.submit_application(
-                app, by=rep, expected_version=None, submitted_on=self.days(-20)
+                app, by=rep, expected_version=None, submitted_on=self.today
             )
             app = services.decide_application(
-                app, by=rep, granted=True, amount_sek=eu, decided_on=self.days(-5)
+                app, by=rep, granted=True, amount_sek=eu, decided_on=self.today
             )
             self.approved.append(app)
         self.score()

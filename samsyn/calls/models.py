@@ -20,18 +20,20 @@ from samsyn.calls.choices import (
     DecisionLevel,
 )
 from samsyn.calls.querysets import ApplicationQuerySet, CallQuerySet
+from samsyn.parties.bounds import Bounded
 from samsyn.parties.models import Organisation
 from samsyn.pipeline.models import Idea, Versioned
 
 # Reference data (data migration 0002) ----------------------------------------------------
 
 
-class ProgrammePeriod(models.Model):
+class ProgrammePeriod(Bounded):
     code = models.CharField(_("kod"), max_length=9, unique=True)
     name = models.CharField(_("namn"), max_length=100)
     starts_on = models.DateField(_("från"))
     ends_on = models.DateField(_("till"))
     national_total_sek = models.BigIntegerField(_("nationell ram (kr)"), null=True, blank=True)
+    amount_fields = ("national_total_sek",)
     eu_share_percent = models.PositiveSmallIntegerField(_("EU-andel (procent)"))
 
     class Meta:
@@ -43,7 +45,7 @@ class ProgrammePeriod(models.Model):
         return self.name
 
 
-class ThematicArea(models.Model):
+class ThematicArea(Bounded):
     code = models.CharField(_("kod"), max_length=20, unique=True)
     name = models.CharField(_("namn"), max_length=100)
     keywords = models.TextField(
@@ -66,7 +68,7 @@ class ThematicArea(models.Model):
         return [k.strip().lower() for k in self.keywords.split(",") if k.strip()]
 
 
-class ProgrammeArea(models.Model):
+class ProgrammeArea(Bounded):
     period = models.ForeignKey(
         ProgrammePeriod, on_delete=models.PROTECT, related_name="areas", verbose_name=_("period")
     )
@@ -106,7 +108,7 @@ class ProgrammeArea(models.Model):
         ]
 
 
-class RegionalPlan(models.Model):
+class RegionalPlan(Bounded):
     """One of the eight regional action plans, one per NUTS 2 region."""
 
     nuts2_code = models.CharField(_("NUTS 2-kod"), max_length=4, unique=True)
@@ -122,7 +124,7 @@ class RegionalPlan(models.Model):
         return self.name
 
 
-class DefaultPrinciple(models.Model):
+class DefaultPrinciple(Bounded):
     """A region's principles for prioritisation; with no region, the default set (Stockholm)."""
 
     regional_plan = models.ForeignKey(
@@ -214,6 +216,7 @@ class Call(Versioned):
     budget_sek = models.BigIntegerField(
         _("budget (kr, ESF+-medel)"), validators=[MinValueValidator(1)]
     )
+    amount_fields = ("budget_sek",)
     min_participant_age = models.PositiveSmallIntegerField(
         _("lägsta ålder för deltagare"), default=15
     )
@@ -264,7 +267,7 @@ class Call(Versioned):
         return self.regional_plan.name if self.regional_plan_id else str(_("Hela Sverige"))
 
 
-class Principle(models.Model):
+class Principle(Bounded):
     """A principle the partnership prioritises by, with its weight, for one call."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="principles")
@@ -316,6 +319,9 @@ class Application(Versioned):
     decided_on = models.DateField(_("ESF-rådets beslut"), null=True, blank=True)
     granted_sek = models.BigIntegerField(_("beviljat belopp (kr)"), null=True, blank=True)
     decision_reason = models.TextField(_("skäl till beslutet"), blank=True)
+    amount_fields = ("eu_share_sek", "granted_sek")
+    happened_fields = ("submitted_on", "decided_on")
+    ordered_fields = (("submitted_on", "decided_on"),)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -336,13 +342,14 @@ class Application(Versioned):
         return f"{self.idea} – {self.call}"
 
 
-class BudgetLine(models.Model):
+class BudgetLine(Bounded):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="budget_lines"
     )
     year = models.PositiveSmallIntegerField(_("år"))
     category = models.CharField(_("kostnadsslag"), max_length=20, choices=CostCategory.choices)
     amount_sek = models.BigIntegerField(_("belopp (kr)"), validators=[MinValueValidator(0)])
+    amount_fields = ("amount_sek",)
     history = HistoricalRecords()
 
     class Meta:
@@ -359,7 +366,7 @@ class BudgetLine(models.Model):
         return f"{self.year} {self.get_category_display()}"
 
 
-class Cofinancing(models.Model):
+class Cofinancing(Bounded):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="cofinancing"
     )
@@ -367,6 +374,7 @@ class Cofinancing(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("medfinansiär")
     )
     amount_sek = models.BigIntegerField(_("belopp (kr)"), validators=[MinValueValidator(0)])
+    amount_fields = ("amount_sek",)
     history = HistoricalRecords()
 
     class Meta:
@@ -386,7 +394,7 @@ class Cofinancing(models.Model):
 # Prioritisation ----------------------------------------------------------------------------
 
 
-class JavDeclaration(models.Model):
+class JavDeclaration(Bounded):
     """A reviewer's declaration, before scoring, of whether she is disqualified (jäv)."""
 
     application = models.ForeignKey(
@@ -417,7 +425,7 @@ class JavDeclaration(models.Model):
         return f"{self.reviewer}: {'jävig' if self.disqualified else 'ej jävig'}"
 
 
-class Score(models.Model):
+class Score(Bounded):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="scores")
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -88,7 +88,7 @@ def demo_logins() -> list[tuple[str, str]]:
 
 class Demo:
     def __init__(self):
-        self.day = dt.date(2025, 4, 1)
+        self.day = dt.date(2024, 12, 1)
 
     def next_day(self, days: int = 9) -> dt.date:
         self.day += dt.timedelta(days=days)
