@@ -157,6 +157,8 @@ def filter_or_422(filterset: FilterSet) -> QuerySet:
 def _schema_message(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
+    if kind in bounds.CODES:
+        return error["msg"]
     if kind == "missing":
         return "Fältet måste anges."
     if kind == "extra_forbidden":
@@ -194,7 +196,9 @@ def schema_violations(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for part in error.get("loc", ())[1:]
             if part not in ("payload", "filters", "ninja_pagination")
         ]
-        result.append(_prefixed(".".join(loc) or None, _schema_message(error)))
+        kind = error.get("type", "")
+        found = _prefixed(".".join(loc) or None, _schema_message(error))
+        result.append({**found, "rule": kind if kind in bounds.CODES else ""})
     return result
 
 

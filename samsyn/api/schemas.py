@@ -3,8 +3,10 @@
 import datetime as dt
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 
+from samsyn.parties import bounds
 from samsyn.pipeline.steps import (
     Forum,
     IdeaStep,
@@ -15,9 +17,21 @@ from samsyn.pipeline.steps import (
 
 
 class Input(Schema):
-    """Request bodies refuse unknown keys, so a misspelt field is a 422, not silently lost."""
+    """Request bodies refuse unknown keys, so a misspelt field is a 422, not silently lost.
+
+    Every value is held to its kind's bound (samsyn.parties.bounds) before any code sees it:
+    a 422 whose rule is the bound's code, never a query the database driver cannot send."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _within_bounds(cls, value):
+        for item in value if isinstance(value, list | tuple | set) else (value,):
+            problem = bounds.input_problem(item)
+            if problem is not None:
+                raise PydanticCustomError(problem.code, problem.message)
+        return value
 
 
 # Errors --------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from samsyn.meetings.calendar import day_start
 from samsyn.meetings.models import Event, GovernmentAssignment, Meeting, Network, NewsItem
 
 
@@ -69,15 +70,15 @@ def send_minutes(meeting_id: int) -> int:
 def digest_context(network: Network, today: dt.date) -> dict:
     since = today - dt.timedelta(days=7)
     horizon = today + dt.timedelta(days=60)
+    coming = {
+        "starts_at__gte": day_start(today),
+        "starts_at__lt": day_start(horizon + dt.timedelta(days=1)),
+    }
     return {
         "network": network,
-        "news": NewsItem.objects.filter(network=network, created_at__date__gte=since),
-        "events": Event.objects.filter(
-            network=network, starts_at__date__gte=today, starts_at__date__lte=horizon
-        ),
-        "meetings": Meeting.objects.filter(
-            network=network, starts_at__date__gte=today, starts_at__date__lte=horizon
-        ),
+        "news": NewsItem.objects.filter(network=network, created_at__gte=day_start(since)),
+        "events": Event.objects.filter(network=network, **coming),
+        "meetings": Meeting.objects.filter(network=network, **coming),
         "assignments": GovernmentAssignment.objects.filter(
             network=network,
             reporting_deadline__gte=today,

@@ -153,6 +153,19 @@ def value_problem(field: models.Field, value: Any, *, amount: bool = False) -> P
     return None
 
 
+def input_problem(value: Any) -> Problem | None:
+    """The bound of a value as a client sent it (an API body): by its Python type."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return integer_problem(value)
+    if isinstance(value, dt.date):
+        return date_problem(value)
+    if isinstance(value, str):
+        return text_problem(value)
+    return None
+
+
 def _decimal(value: Any) -> bool:
     from decimal import Decimal
 
