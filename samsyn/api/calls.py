@@ -18,6 +18,7 @@ from samsyn.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
     Detail,
+    Filters,
     Input,
     OrganisationRef,
     Violations,
@@ -113,7 +114,7 @@ class CallPatch(Input):
     rolling: bool | None = None
 
 
-class CallQuery(Schema):
+class CallQuery(Filters):
     q: str | None = None
     status: str | None = Field(None, description="open, coming, closed")
     area: str | None = Field(None, description="Programområdets id.")

@@ -16,13 +16,9 @@ from samsyn.pipeline.steps import (
 )
 
 
-class Input(Schema):
-    """Request bodies refuse unknown keys, so a misspelt field is a 422, not silently lost.
-
-    Every value is held to its kind's bound (samsyn.parties.bounds) before any code sees it:
+class Bounded(Schema):
+    """Every value is held to its kind's bound (samsyn.parties.bounds) before any code sees it:
     a 422 whose rule is the bound's code, never a query the database driver cannot send."""
-
-    model_config = ConfigDict(extra="forbid")
 
     @field_validator("*", mode="after")
     @classmethod
@@ -32,6 +28,16 @@ class Input(Schema):
             if problem is not None:
                 raise PydanticCustomError(problem.code, problem.message)
         return value
+
+
+class Input(Bounded):
+    """Request bodies refuse unknown keys, so a misspelt field is a 422, not silently lost."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Filters(Bounded):
+    """Query strings: an id beyond 64 bits or a date outside the window is a 422."""
 
 
 # Errors --------------------------------------------------------------------------------------
@@ -412,13 +418,13 @@ class MeasureTransitionResult(Schema):
 # Query parameters (documentation; the filtersets in samsyn.pipeline.filters do the work) ------
 
 
-class OrganisationQuery(Schema):
+class OrganisationQuery(Filters):
     kind: str | None = Field(None, description="kommun, region, af, fk, esf, forbund, other")
     q: str | None = Field(None, description="Del av namnet.")
     nuts2_code: str | None = None
 
 
-class NeedQuery(Schema):
+class NeedQuery(Filters):
     forbund: str | None = Field(None, description="Förbundets id.")
     q: str | None = None
     target_group: str | None = None
@@ -427,7 +433,7 @@ class NeedQuery(Schema):
     identified_to: str | None = Field(None, description="ÅÅÅÅ-MM-DD")
 
 
-class TrackQuery(Schema):
+class TrackQuery(Filters):
     forbund: str | None = Field(None, description="Förbundets id.")
     need: str | None = Field(None, description="Behovets id.")
     q: str | None = None

@@ -2,11 +2,12 @@
 
 Unit tests of samsyn/parties/bounds.py, then the class as a whole, generated rather than
 listed:
-- every date, datetime, integer and text property of every POST/PUT/PATCH body in
-  /api/v1/openapi.json, and every date, datetime, number and text field of every form on
-  every page of the URL conf, gets boundary values (0001-01-01, 9999-12-31, +14:00 offsets,
-  2^63, -2^63-1, 2^64, a lone surrogate, NUL, very long text); no answer is a 500, and
-  an API refusal is JSON;
+- every date, datetime, integer and text property of every POST/PUT/PATCH body and every
+  query parameter in /api/v1/openapi.json, and every date, datetime, number and text field
+  of every form (filters too) on every page of the URL conf, gets boundary values
+  (0001-01-01, 9999-12-31, +14:00 offsets, 2^63, -2^63-1, 2^64, a lone surrogate, NUL,
+  very long text); no answer is a 500, an API refusal is JSON, and an integer beyond
+  64 bits in an API query string is a 422 or 404;
 - then every page, download and calendar feed, and every API read, is fetched: no 500;
 - values stored before the bounds existed (written past the guards) keep the pages up too.
 The scene is the access matrix's (tests/security/matrix.py), whose own side has one object
@@ -225,6 +226,38 @@ def post_boundary_values_to_the_api(scene, schema: dict) -> int:
     return sent
 
 
+QUERY_VALUES = {
+    "date": ["0001-01-01", "9999-12-31"],
+    "date-time": ["0001-01-01T00:00:00+14:00", "9999-12-31T23:30:00Z"],
+    "integer": [str(2**63), str(-(2**63) - 1), str(2**64)],
+    "string": ["%ED%A0%80", "x%00y", "x" * 5_000],
+}
+
+
+def send_boundary_values_in_api_query_strings(scene, schema: dict) -> int:
+    """Every query parameter of every API read: an integer beyond 64 bits is a 422 or 404."""
+    send = _api_client(scene, "kansli")
+    sent = 0
+    for op in api_operations(schema):
+        operation = schema["paths"][op.path][op.method]
+        url = op.path.replace("{kind}", op.kind or "")
+        for name, model in op.ids:
+            url = url.replace("{" + name + "}", str(instances(scene, model, foreign=False)[0]))
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] != "query":
+                continue
+            kind = _kind(schema, parameter.get("schema", {}))
+            for value in QUERY_VALUES.get(kind, []):
+                query = f"{quote(parameter['name'])}={value if '%' in value else quote(value)}"
+                response = send(op.method, f"{url}?{query}", {} if op.method != "get" else None)
+                sent += 1
+                where = f"{op.method.upper()} {url}?{query[:60]}"
+                assert response.status_code != 500, where
+                if kind == "integer":
+                    assert response.status_code in (404, 422), (where, response.status_code)
+    return sent
+
+
 class Forms(HTMLParser):
     """The forms of a page: action, method and the fields a browser would send."""
 
@@ -276,8 +309,8 @@ def _encoded(fields: list[tuple[str, str]]) -> str:
 
 
 def post_boundary_values_to_the_forms(pages: dict[str, dict[str, Client]]) -> int:
-    """Every date, datetime, number and text field of every POST form on every page: each
-    boundary value in turn, the other fields as the page filled them in."""
+    """Every date, datetime, number and text field of every form on every page (POST forms
+    and GET filters): each boundary value in turn, the other fields as the page filled them."""
     sent = 0
     seen = set()
     for url, clients in pages.items():
@@ -288,9 +321,8 @@ def post_boundary_values_to_the_forms(pages: dict[str, dict[str, Client]]) -> in
             parser = Forms()
             parser.feed(response.content.decode())
             for form in parser.forms:
-                if form["method"].lower() != "post":
-                    continue
-                action = form["action"].replace("&amp;", "&") or url
+                method = form["method"].lower()
+                action = form["action"].replace("&amp;", "&") or url.split("?")[0]
                 key = (role, action, tuple(f[0] for f in form["fields"]))
                 if key in seen or "logga-ut" in action:
                     continue
@@ -301,13 +333,17 @@ def post_boundary_values_to_the_forms(pages: dict[str, dict[str, Client]]) -> in
                         continue
                     for bad in FORM_VALUES.get(kind if kind in FORM_VALUES else "text", []):
                         data = [(n, bad if j == i else v) for j, (n, v, _k) in enumerate(fields)]
-                        reply = client.post(
-                            action,
-                            _encoded(data),
-                            content_type="application/x-www-form-urlencoded",
-                        )
+                        if method == "get":  # a filter: the query string
+                            reply = client.get(f"{action}?{_encoded(data)}")
+                        else:
+                            reply = client.post(
+                                action,
+                                _encoded(data),
+                                content_type="application/x-www-form-urlencoded",
+                            )
                         sent += 1
-                        assert reply.status_code != 500, f"POST {action} {name}={bad[:20]}"
+                        where = f"{method.upper()} {action} {name}={bad[:20]}"
+                        assert reply.status_code != 500, where
     return sent
 
 
@@ -361,6 +397,7 @@ def test_value_bounds_no_boundary_value_in_any_field_takes_a_page_down():
     schema = Client().get("/api/v1/openapi.json").json()
     pages = page_urls(scene)
     api_sent = post_boundary_values_to_the_api(scene, schema)
+    api_sent += send_boundary_values_in_api_query_strings(scene, schema)
     form_sent = post_boundary_values_to_the_forms(pages)
     fetched = fetch_everything(scene, pages, schema)
     assert api_sent > 300 and form_sent > 300 and fetched > 300
