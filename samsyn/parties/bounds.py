@@ -21,8 +21,10 @@ integer field, instead of crashing SQLite's driver.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.core.exceptions import EmptyResultSet, ValidationError
@@ -126,8 +128,13 @@ def amount_problem(value: Any) -> Problem | None:
     return None
 
 
+# NUL, and any surrogate code point: in a Python str one is always unpaired (a pair is
+# one character), and neither can be encoded as UTF-8 or stored by PostgreSQL.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def text_problem(value: str) -> Problem | None:
-    if "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
+    if _UNSTORABLE.search(value):
         return Problem(
             TEXT_CHARACTERS,
             "Texten innehåller ett tecken som inte kan sparas (ett nolltecken eller en halv "
@@ -167,8 +174,6 @@ def input_problem(value: Any) -> Problem | None:
 
 
 def _decimal(value: Any) -> bool:
-    from decimal import Decimal
-
     return isinstance(value, Decimal)
 
 
