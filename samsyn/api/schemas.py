@@ -48,7 +48,10 @@ class Detail(Schema):
 
 
 class ViolationOut(Schema):
-    rule: str = Field(description="Regelns id (R1–R9, E3, F3, F4) eller tom sträng.")
+    rule: str = Field(
+        description="Regelns id (R1–R9, E3, F3, F4), en värdegräns (date_range, integer_range, "
+        "amount_range, text_characters, not_yet_happened, before_previous) eller tom sträng."
+    )
     message: str
     field: str | None = None
 
