@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Responses of views marked @personal_data get Cache-Control: no-store (samsyn/privacy.py).
     "samsyn.privacy.NoStoreMiddleware",
+    # Errors under /api/ are JSON, whichever layer answers them (samsyn/api/middleware.py).
+    "samsyn.api.middleware.JsonApiErrors",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

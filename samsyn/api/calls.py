@@ -19,6 +19,7 @@ from samsyn.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
     Detail,
+    Filters,
     Input,
     OrganisationRef,
     Violations,
@@ -135,7 +136,7 @@ class CallPatch(Input):
     latest_project_end: dt.date | None = None
 
 
-class CallQuery(Schema):
+class CallQuery(Filters):
     q: str | None = None
     status: str | None = Field(None, description="open, coming, closed")
     area: str | None = Field(None, description="Programområdets id.")

@@ -8,11 +8,13 @@ Error bodies have two shapes:
 All messages are Swedish, as everywhere in Samsyn.
 """
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import got_request_exception
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django_filters import FilterSet
@@ -21,6 +23,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import HttpBearer
 
+from samsyn.parties import bounds
 from samsyn.parties.access import Permission, can
 from samsyn.parties.choices import OrganisationKind
 from samsyn.parties.models import Forbund, Organisation, User
@@ -114,9 +117,11 @@ def violation(
 
 
 def _prefixed(field: str | None, message: str, code: str = "invalid") -> dict[str, Any]:
+    # A value bound's stable code (samsyn.parties.bounds) travels as the violation's rule too.
+    rule = code if code in bounds.CODES else ""
     if field in (None, NON_FIELD_ERRORS):
-        return violation(message, code=code)
-    return violation(f"{field}: {message}", field=field, code=code)
+        return violation(message, rule, code=code)
+    return violation(f"{field}: {message}", rule, field=field, code=code)
 
 
 # The API's names for model fields where they differ.
@@ -136,7 +141,7 @@ def validation_violations(exc: DjangoValidationError) -> list[dict[str, Any]]:
             for message in error.messages
         ]
     return [
-        violation(message, code=_django_code(error))
+        _prefixed(None, message, _django_code(error))
         for error in exc.error_list
         for message in error.messages
     ]
@@ -158,6 +163,8 @@ def filter_or_422(filterset: FilterSet) -> QuerySet:
 def _schema_message(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
+    if kind in bounds.CODES:
+        return error["msg"]
     if kind == "missing":
         return "Fältet måste anges."
     if kind == "extra_forbidden":
@@ -195,7 +202,8 @@ def schema_violations(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for part in error.get("loc", ())[1:]
             if part not in ("payload", "filters", "ninja_pagination")
         ]
-        code = SCHEMA_CODES.get(error.get("type", ""), "invalid")
+        kind = error.get("type", "")
+        code = kind if kind in bounds.CODES else SCHEMA_CODES.get(kind, "invalid")
         result.append(_prefixed(".".join(loc) or None, _schema_message(error), code))
     return result
 
@@ -214,6 +222,13 @@ SCHEMA_CODES = {
     "enum": "invalid_choice",
 }
 
+TOO_BIG = (
+    "Innehållet i begäran är för stort (högst 2,5 MB JSON). Dela upp det i flera anrop."
+)
+SERVER_ERROR = (
+    "Ett fel uppstod i Samsyn; ingenting har sparats. Försök igen eller kontakta driften."
+)
+logger = logging.getLogger("django.request")
 
 # django-ninja's own English messages, as users see them.
 SWEDISH = {
@@ -274,3 +289,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(SchemaValidationError)
     def schema_invalid(request, exc: SchemaValidationError):
         return respond(request, {"violations": schema_violations(exc.errors)}, 422)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc):
+        return respond(request, {"detail": TOO_BIG}, 413)
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc: Exception):
+        # Logged and signalled as Django does for a page (error reporting, the test client),
+        # but answered in JSON whatever DEBUG says: no traceback leaves the server.
+        logger.error("Internal Server Error: %s", request.path, exc_info=exc)
+        got_request_exception.send(sender=None, request=request)
+        return respond(request, {"detail": SERVER_ERROR}, 500)

@@ -14,7 +14,14 @@ from ninja.pagination import paginate
 
 from samsyn.api.common import current_user, filter_or_422, get_visible, organisation_or_404
 from samsyn.api.pagination import Pages
-from samsyn.api.schemas import READ_ERRORS, WRITE_ERRORS, Input, Violations, choice_label
+from samsyn.api.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Filters,
+    Input,
+    Violations,
+    choice_label,
+)
 from samsyn.calls.models import Application, Call
 from samsyn.meetings import services
 from samsyn.meetings.access import (
@@ -209,7 +216,7 @@ class ApproveIn(Input):
     version: int | None = None
 
 
-class MeetingQuery(Schema):
+class MeetingQuery(Filters):
     q: str | None = None
     kind: MeetingKind | None = None
     forbund: int | None = None
@@ -252,7 +259,7 @@ class NewsIn(Input):
     url: str = ""
 
 
-class NewsQuery(Schema):
+class NewsQuery(Filters):
     q: str | None = None
     kind: NewsKind | None = None
     source: str | None = None
@@ -405,7 +412,7 @@ class AssignmentPatch(Input):
     version: int | None = None
 
 
-class AssignmentQuery(Schema):
+class AssignmentQuery(Filters):
     q: str | None = None
     status: AssignmentStatus | None = None
     agency: str | None = None

@@ -14,4 +14,6 @@ MAX_PAGE = 1_000_000
 class Pages(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1)
+        # Above the largest page the lists serve anyway (their max_page_size); beyond 64 bits
+        # is a 422, as for every integer (samsyn.parties.bounds).
+        page_size: int | None = Field(None, ge=1, le=2**63 - 1)

@@ -6,8 +6,10 @@ import functools
 from django.db.models import Choices, Model
 from django.utils import translation
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 
+from samsyn.parties import bounds
 from samsyn.pipeline.steps import (
     Forum,
     IdeaStep,
@@ -38,10 +40,28 @@ def _step_choices(transition: Model) -> type[Choices]:
     return IdeaStep if transition._meta.model_name == "ideatransition" else MeasureStep
 
 
-class Input(Schema):
+class Bounded(Schema):
+    """Every value is held to its kind's bound (samsyn.parties.bounds) before any code sees it:
+    a 422 whose rule is the bound's code, never a query the database driver cannot send."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _within_bounds(cls, value):
+        for item in value if isinstance(value, list | tuple | set) else (value,):
+            problem = bounds.input_problem(item)
+            if problem is not None:
+                raise PydanticCustomError(problem.code, problem.message)
+        return value
+
+
+class Input(Bounded):
     """Request bodies refuse unknown keys, so a misspelt field is a 422, not silently lost."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class Filters(Bounded):
+    """Query strings: an id beyond 64 bits or a date outside the window is a 422."""
 
 
 # Errors --------------------------------------------------------------------------------------
@@ -52,7 +72,10 @@ class Detail(Schema):
 
 
 class ViolationOut(Schema):
-    rule: str = Field(description="Regelns id (R1–R9, E3, F3, F4 …) eller tom sträng.")
+    rule: str = Field(
+        description="Regelns id (R1–R9, E3, F3, F4), en värdegräns (date_range, integer_range, "
+        "amount_range, text_characters, not_yet_happened, before_previous) eller tom sträng."
+    )
     code: str = Field(
         min_length=1,
         description="Stabil kod som aldrig är tom: regelns id när en numrerad regel nekar, "
@@ -465,13 +488,13 @@ class MeasureTransitionResult(Schema):
 # Query parameters (documentation; the filtersets in samsyn.pipeline.filters do the work) ------
 
 
-class OrganisationQuery(Schema):
+class OrganisationQuery(Filters):
     kind: str | None = Field(None, description="kommun, region, af, fk, esf, forbund, other")
     q: str | None = Field(None, description="Del av namnet.")
     nuts2_code: str | None = None
 
 
-class NeedQuery(Schema):
+class NeedQuery(Filters):
     forbund: str | None = Field(None, description="Förbundets id.")
     q: str | None = None
     target_group: str | None = None
@@ -480,7 +503,7 @@ class NeedQuery(Schema):
     identified_to: str | None = Field(None, description="ÅÅÅÅ-MM-DD")
 
 
-class TrackQuery(Schema):
+class TrackQuery(Filters):
     forbund: str | None = Field(None, description="Förbundets id.")
     need: str | None = Field(None, description="Behovets id.")
     q: str | None = None

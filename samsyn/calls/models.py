@@ -21,13 +21,14 @@ from samsyn.calls.choices import (
     DecisionLevel,
 )
 from samsyn.calls.querysets import ApplicationQuerySet, CallQuerySet
+from samsyn.parties.bounds import Bounded
 from samsyn.parties.models import Organisation
 from samsyn.pipeline.models import Idea, Versioned
 
 # Reference data (data migration 0002) ----------------------------------------------------
 
 
-class ProgrammePeriod(models.Model):
+class ProgrammePeriod(Bounded):
     code = models.CharField(_("kod"), max_length=9, unique=True)
     name = models.CharField(_("namn"), max_length=100)
     starts_on = models.DateField(_("från"))
@@ -41,6 +42,7 @@ class ProgrammePeriod(models.Model):
         _("stödberättigande utgifter till och med"),
         help_text=_("T.ex. 2029-12-31 för 2021–2027 (förordning (EU) 2021/1060 art. 63.2)."),
     )
+    amount_fields = ("national_total_sek",)
     eu_share_percent = models.PositiveSmallIntegerField(_("EU-andel (procent)"))
 
     class Meta:
@@ -52,7 +54,7 @@ class ProgrammePeriod(models.Model):
         return self.name
 
 
-class ThematicArea(models.Model):
+class ThematicArea(Bounded):
     code = models.CharField(_("kod"), max_length=20, unique=True)
     name = models.CharField(_("namn"), max_length=100)
     keywords = models.TextField(
@@ -75,7 +77,7 @@ class ThematicArea(models.Model):
         return [k.strip().lower() for k in self.keywords.split(",") if k.strip()]
 
 
-class ProgrammeArea(models.Model):
+class ProgrammeArea(Bounded):
     period = models.ForeignKey(
         ProgrammePeriod, on_delete=models.PROTECT, related_name="areas", verbose_name=_("period")
     )
@@ -121,7 +123,7 @@ class ProgrammeArea(models.Model):
         ]
 
 
-class RegionalPlan(models.Model):
+class RegionalPlan(Bounded):
     """One of the eight regional action plans, one per NUTS 2 region."""
 
     nuts2_code = models.CharField(_("NUTS 2-kod"), max_length=4, unique=True)
@@ -137,7 +139,7 @@ class RegionalPlan(models.Model):
         return self.name
 
 
-class DefaultPrinciple(models.Model):
+class DefaultPrinciple(Bounded):
     """A regional action plan's own principle for prioritisation (DOMAIN.md §5), kept by the
     region's call manager; a new call in the region starts from its plan's principles."""
 
@@ -237,6 +239,7 @@ class Call(Versioned):
     budget_sek = models.BigIntegerField(
         _("budget (kr, ESF+-medel)"), validators=[MinValueValidator(1)]
     )
+    amount_fields = ("budget_sek",)
     min_participant_age = models.PositiveSmallIntegerField(
         _("lägsta ålder för deltagare"), default=15
     )
@@ -307,7 +310,7 @@ class Call(Versioned):
         return period.eligible_from, self.latest_project_start, min(d for d in ends if d)
 
 
-class Principle(models.Model):
+class Principle(Bounded):
     """A principle the partnership prioritises by, with its weight, for one call."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="principles")
@@ -360,6 +363,9 @@ class Application(Versioned):
     decided_on = models.DateField(_("ESF-rådets slutliga beslut"), null=True, blank=True)
     granted_sek = models.BigIntegerField(_("beviljat belopp (kr)"), null=True, blank=True)
     decision_reason = models.TextField(_("skäl till beslutet"), blank=True)
+    amount_fields = ("eu_share_sek", "granted_sek")
+    happened_fields = ("submitted_on", "decided_on")
+    ordered_fields = (("submitted_on", "decided_on"),)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -412,13 +418,14 @@ class ApplicationEvent(models.Model):
         return f"{self.get_move_display()}: {self.get_to_status_display()}"
 
 
-class BudgetLine(models.Model):
+class BudgetLine(Bounded):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="budget_lines"
     )
     year = models.PositiveSmallIntegerField(_("år"))
     category = models.CharField(_("kostnadsslag"), max_length=20, choices=CostCategory.choices)
     amount_sek = models.BigIntegerField(_("belopp (kr)"), validators=[MinValueValidator(0)])
+    amount_fields = ("amount_sek",)
     history = HistoricalRecords()
 
     class Meta:
@@ -435,7 +442,7 @@ class BudgetLine(models.Model):
         return f"{self.year} {self.get_category_display()}"
 
 
-class Cofinancing(models.Model):
+class Cofinancing(Bounded):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="cofinancing"
     )
@@ -443,6 +450,7 @@ class Cofinancing(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("medfinansiär")
     )
     amount_sek = models.BigIntegerField(_("belopp (kr)"), validators=[MinValueValidator(0)])
+    amount_fields = ("amount_sek",)
     history = HistoricalRecords()
 
     class Meta:
@@ -462,7 +470,7 @@ class Cofinancing(models.Model):
 # Prioritisation ----------------------------------------------------------------------------
 
 
-class JavDeclaration(models.Model):
+class JavDeclaration(Bounded):
     """A reviewer's declaration, before scoring, of whether she is disqualified (jäv)."""
 
     application = models.ForeignKey(
@@ -493,7 +501,7 @@ class JavDeclaration(models.Model):
         return f"{self.reviewer}: {'jävig' if self.disqualified else 'ej jävig'}"
 
 
-class Score(models.Model):
+class Score(Bounded):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="scores")
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from samsyn.followup.choices import AccessAction, AgeBand, Answer, Education, Gender, LabourStatus
 from samsyn.followup.querysets import ParticipantQuerySet
+from samsyn.parties.bounds import Bounded
 from samsyn.pipeline.models import Idea, Measure
 
 ONE_PROJECT = Q(idea__isnull=False, measure__isnull=True) | Q(
@@ -62,7 +63,7 @@ def _result(label):
     return models.BooleanField(label, null=True, blank=True)
 
 
-class Participant(models.Model):
+class Participant(Bounded):
     idea = models.ForeignKey(
         Idea, on_delete=models.PROTECT, null=True, blank=True, related_name="participants"
     )

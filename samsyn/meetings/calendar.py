@@ -41,8 +41,15 @@ class Entry:
         return timezone.make_aware(dt.datetime.combine(self.start, dt.time(23, 59)))
 
 
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight of the day in Swedish time. Filter `starts_at__gte=day_start(d)`, not
+    `starts_at__date__gte=d`: the latter converts every stored value in SQL, and one that
+    cannot be converted (year 10000 in Swedish time) fails the whole query on SQLite."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def entries(user: User, since: dt.date) -> list[Entry]:
-    start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    start = day_start(since)
     result: list[Entry] = []
     for m in visible_meetings(user).filter(starts_at__gte=start):
         result.append(

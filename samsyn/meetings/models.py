@@ -25,11 +25,12 @@ from samsyn.meetings.choices import (
     PartStatus,
 )
 from samsyn.meetings.querysets import NetworkQuerySet, OwnedQuerySet
+from samsyn.parties.bounds import Bounded
 from samsyn.parties.models import Forbund, Organisation
 from samsyn.pipeline.models import Idea, IdeaTransition, Measure, MeasureTransition, Need
 
 
-class Network(models.Model):
+class Network(Bounded):
     """A regional network (e.g. an integration network); its members are organisations."""
 
     name = models.CharField(_("namn"), max_length=200, unique=True)
@@ -57,7 +58,7 @@ class Network(models.Model):
         return self.name
 
 
-class Owned(models.Model):
+class Owned(Bounded):
     """Belongs to exactly one förbund or one network."""
 
     forbund = models.ForeignKey(
@@ -116,6 +117,9 @@ class Meeting(Owned):
         verbose_name=_("justerat av"),
     )
     agenda_sent_at = models.DateTimeField(_("dagordningen skickad"), null=True, blank=True)
+    # Minutes are approved once the meeting has begun, never ahead of it.
+    happened_fields = ("approved_at",)
+    ordered_fields = (("starts_at", "approved_at"),)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -156,7 +160,7 @@ class Meeting(Owned):
         return f"{base}/{self.video_room}"
 
 
-class Attendee(models.Model):
+class Attendee(Bounded):
     """Who attends, by party; a name and (optionally) a user to send the agenda to."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
@@ -184,7 +188,7 @@ class Attendee(models.Model):
         return f"{self.name}, {self.organisation}"
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Bounded):
     """A numbered item on the agenda; the minutes are written item by item."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
@@ -252,7 +256,7 @@ class AgendaItem(models.Model):
         return [f"”{r}”" for r in (self.idea, self.application, self.call) if r is not None]
 
 
-class Decision(models.Model):
+class Decision(Bounded):
     """What was decided under an agenda item; a pipeline record it created links back here."""
 
     agenda_item = models.ForeignKey(
@@ -301,7 +305,7 @@ class Decision(models.Model):
         return self.agenda_item.meeting
 
 
-class NewsItem(models.Model):
+class NewsItem(Bounded):
     """Omvärldsbevakning: news from an agency, or a project worth following."""
 
     network = models.ForeignKey(
@@ -334,7 +338,7 @@ class NewsItem(models.Model):
         return self.title
 
 
-class Event(models.Model):
+class Event(Bounded):
     """A coming event shared in a network: date, place or link."""
 
     network = models.ForeignKey(
@@ -398,6 +402,9 @@ class GovernmentAssignment(Owned):
         _("redovisas till"), max_length=200, blank=True, help_text=_("T.ex. Regeringskansliet.")
     )
     reporting_deadline = models.DateField(_("redovisas senast"))
+    amount_fields = ("budget_cap",)
+    happened_fields = ("decided_on",)
+    ordered_fields = (("decided_on", "reporting_deadline"),)
     status = models.CharField(
         _("status"),
         max_length=20,

@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
@@ -32,6 +33,7 @@ from samsyn.meetings.models import (
     NewsItem,
     Subscription,
 )
+from samsyn.parties import bounds
 from samsyn.parties.choices import OrganisationKind
 from samsyn.parties.models import Forbund, Organisation, User
 from samsyn.pipeline import rules
@@ -80,6 +82,22 @@ def _save(record, fields, by: User | None, reason: str) -> None:
 def _bump_meeting(meeting: Meeting, by: User, reason: str) -> None:
     """Agenda, attendees and decisions are part of the meeting: a change is a new version."""
     _save(meeting, [], by, reason)
+
+
+def _refuse_out_of_bounds(record) -> None:
+    """The value bounds and declared events of the record (samsyn.parties.bounds), as a
+    MeetingError; for verbs that save without full_clean."""
+    try:
+        bounds.check(record)
+    except ValidationError as exc:
+        raise MeetingError(
+            [
+                rules.Violation(e.code or "", m)
+                for errors in exc.error_dict.values()
+                for e in errors
+                for m in e
+            ]
+        ) from exc
 
 
 def _check_kind(kind: str, forbund: Forbund | None, network: Network | None) -> None:
@@ -202,6 +220,7 @@ def add_attendee(
     attendee = Attendee(
         meeting=meeting, organisation=organisation, name=name.strip(), user=user, present=present
     )
+    _refuse_out_of_bounds(attendee)
     attendee._history_user = by
     attendee.save()
     _bump_meeting(meeting, by, f"Deltagare {attendee} tillagd")
@@ -335,6 +354,7 @@ def remove_agenda_item(item: AgendaItem, *, by: User) -> None:
 
 def _decision(item: AgendaItem, by: User, kind: str, text: str, **links: Any) -> Decision:
     decision = Decision(agenda_item=item, kind=kind, text=text, by=by, **links)
+    _refuse_out_of_bounds(decision)
     decision._history_user = by
     decision.save()
     _bump_meeting(item.meeting, by, f"{item}: beslut")
@@ -424,6 +444,7 @@ def approve_minutes(
         raise MeetingError("Ange vem eller vilka som justerar protokollet.")
     meeting.approved_at = timezone.now()
     meeting.approved_by = by
+    _refuse_out_of_bounds(meeting)
     _save(meeting, ["adjusters", "approved_at", "approved_by"], by, "Protokollet justerat")
     from samsyn.meetings import tasks
 

@@ -23,6 +23,7 @@ from samsyn.meetings.access import (
     visible_meetings,
     visible_news,
 )
+from samsyn.meetings.calendar import day_start
 from samsyn.meetings.models import Meeting, Network
 from samsyn.parties.models import User
 
@@ -88,15 +89,15 @@ def digest_context(network: Network, today: dt.date, user: User) -> dict:
     """What the digest holds for one recipient: only what that recipient may see now."""
     since = today - dt.timedelta(days=7)
     horizon = today + dt.timedelta(days=60)
+    coming = {
+        "starts_at__gte": day_start(today),
+        "starts_at__lt": day_start(horizon + dt.timedelta(days=1)),
+    }
     return {
         "network": network,
-        "news": visible_news(user).filter(network=network, created_at__date__gte=since),
-        "events": visible_events(user).filter(
-            network=network, starts_at__date__gte=today, starts_at__date__lte=horizon
-        ),
-        "meetings": visible_meetings(user).filter(
-            network=network, starts_at__date__gte=today, starts_at__date__lte=horizon
-        ),
+        "news": visible_news(user).filter(network=network, created_at__gte=day_start(since)),
+        "events": visible_events(user).filter(network=network, **coming),
+        "meetings": visible_meetings(user).filter(network=network, **coming),
         "assignments": visible_assignments(user)
         .filter(
             network=network,

@@ -532,7 +532,7 @@ def _network_context(request, network: Network, **forms) -> dict:
         "coordinators": network.coordinators.all(),
         "meetings": Meeting.objects.filter(network=network)[:20],
         "news": network.news_items.all()[:20],
-        "events": network.events.filter(starts_at__date__gte=today),
+        "events": network.events.filter(starts_at__gte=calendar.day_start(today)),
         "assignments": visible_assignments(request.user).filter(network=network),
         "can_share": can_owner(request.user, network, Action.SHARE),
         "can_plan": can_owner(request.user, network, Action.PLAN),

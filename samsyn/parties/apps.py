@@ -6,6 +6,8 @@ class PartiesConfig(AppConfig):
     verbose_name = "Parter och förbund"
 
     def ready(self) -> None:
+        from samsyn.parties import bounds
         from samsyn.parties.swedish_choices import use_swedish_empty_choices
 
         use_swedish_empty_choices()
+        bounds.install()

@@ -3,11 +3,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samsyn.parties.bounds import Bounded
 from samsyn.parties.choices import OrganisationKind, Role
 from samsyn.parties.querysets import ForbundQuerySet, OrganisationQuerySet
 
 
-class Organisation(models.Model):
+class Organisation(Bounded):
     """A party or other actor: kommun, region, AF, FK, ESF-rådet, a förbund, …"""
 
     name = models.CharField(_("namn"), max_length=200)
@@ -70,7 +71,7 @@ class Forbund(models.Model):
         return self.organisation.name
 
 
-class User(AbstractUser):
+class User(Bounded, AbstractUser):
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,

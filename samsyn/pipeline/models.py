@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samsyn.parties.bounds import Bounded
 from samsyn.parties.models import Forbund, Organisation
 from samsyn.pipeline.querysets import NeedQuerySet, TrackQuerySet
 from samsyn.pipeline.steps import (
@@ -15,7 +16,7 @@ from samsyn.pipeline.steps import (
 )
 
 
-class Versioned(models.Model):
+class Versioned(Bounded):
     """A version counter: an edit based on an older version is refused, never merged silently."""
 
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -40,6 +41,7 @@ class Need(Versioned):
         ),
     )
     identified_on = models.DateField(_("identifierat den"))
+    happened_fields = ("identified_on",)
     in_preparatory_structure = models.BooleanField(
         _("identifierat i förbundets beredningsstruktur"), default=True
     )
@@ -137,6 +139,7 @@ class Idea(Track):
     agreement_signed_on = models.DateField(
         _("överenskommelse om ansvar undertecknad"), null=True, blank=True
     )
+    happened_fields = ("agreement_signed_on",)
     left_routine_reason = models.CharField(
         _("skäl till att idén lämnat rutinen"),
         max_length=40,
@@ -151,7 +154,7 @@ class Idea(Track):
         ordering = ["-pk"]
 
 
-class IdeaParty(models.Model):
+class IdeaParty(Bounded):
     """A party taking part in an idea: co-financing, mandate (R6) and formal decision (R7)."""
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="parties")
@@ -169,6 +172,7 @@ class IdeaParty(models.Model):
     # ... and when the party gave its representative the mandate, as the user enters it.
     mandate_given_on = models.DateField(_("mandatet gavs"), null=True, blank=True)
     decision_date = models.DateField(_("partens formella beslut"), null=True, blank=True)
+    happened_fields = ("decision_date",)
     decision_reference = models.CharField(
         _("beslutets diarienummer eller paragraf"), max_length=100, blank=True
     )
@@ -186,7 +190,7 @@ class IdeaParty(models.Model):
         return f"{self.organisation} i {self.idea}"
 
 
-class Transition(models.Model):
+class Transition(Bounded):
     """One move of a track from a step to another: who, when, on what basis."""
 
     from_step = models.CharField(_("från steg"), max_length=30)
@@ -198,6 +202,7 @@ class Transition(models.Model):
     forum = models.CharField(_("grund"), max_length=20, choices=Forum.choices)
     basis_date = models.DateField(_("datum för möte eller beslut"), null=True, blank=True)
     note = models.TextField(_("anteckning"), blank=True)
+    happened_fields = ("basis_date",)
 
     class Meta:
         abstract = True

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from samsyn.parties import bounds
 from samsyn.parties.choices import FINSAM_PARTY_KINDS, OrganisationKind
 from samsyn.parties.history import acting_as
 from samsyn.parties.models import Forbund, Organisation, User
@@ -440,6 +441,7 @@ def _move_idea(
     violations = rules.idea_transition_violations(
         facts, to_step, forum=forum, actor_organisation_id=by.organisation_id
     )
+    violations += step_date_violations(idea, basis_date)
     update = ["step"]
     if to_step == IdeaStep.STOPPED:
         violations += _stop_reason_problems(stop_reason, note)
@@ -476,6 +478,24 @@ def _move_idea(
     idea.step = to_step
     _save_new_version(idea, update, by, f"Till steg: {IdeaStep(to_step).label}")
     return transition
+
+
+def step_date_violations(track: Idea | Measure, basis_date: dt.date | None) -> list:
+    """A step's date (the meeting or decision) has happened, and not before the need was
+    identified or the track's previous dated step (samsyn.parties.bounds)."""
+    if basis_date is None:
+        return []
+    previous = track.transitions.exclude(basis_date=None).order_by("-at", "-pk").first()
+    problems = [bounds.date_problem(basis_date)] if bounds.date_problem(basis_date) else []
+    problems += bounds.happened_problems(
+        basis_date,
+        what="Datumet för steget",
+        after=[
+            (track.need.identified_on, "datumet då behovet identifierades"),
+            (previous.basis_date if previous else None, "datumet för föregående steg"),
+        ],
+    )
+    return [rules.Violation(p.code, p.message) for p in problems]
 
 
 def _check_forum(forum: str) -> None:
@@ -601,6 +621,7 @@ def move_measure(
             f"”{MeasureStep(to_step).label}”."
         )
     violations = measure_step_problems(measure, to_step, forum)
+    violations += step_date_violations(measure, basis_date)
     update = ["step"]
     if to_step == MeasureStep.STOPPED:
         violations += _stop_reason_problems(stop_reason, note)

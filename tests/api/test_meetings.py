@@ -30,7 +30,8 @@ def beredning(sjuharad, alice):
         forbund=sjuharad,
         kind="beredningsgrupp",
         title="Beredningsgruppens möte",
-        starts_at=timezone.now() + dt.timedelta(days=7),
+        # Held last week: needs, steps and approval are events that have happened.
+        starts_at=timezone.now() - dt.timedelta(days=7),
     )
 
 
@@ -41,7 +42,7 @@ def board(sjuharad, alice):
         forbund=sjuharad,
         kind="styrelse",
         title="Styrelsemöte",
-        starts_at=timezone.now() + dt.timedelta(days=14),
+        starts_at=timezone.now() - dt.timedelta(days=14),
     )
 
 

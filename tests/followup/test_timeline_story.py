@@ -37,7 +37,7 @@ def first_of_month(date: dt.date) -> dt.date:
     return date.replace(day=1)
 
 
-# The project runs from the day before a month starts; two join in that month, one leaves in
+# The project runs from today; two join in the month after next, one leaves in
 # the next: counts per month are then known whatever today is.
 STARTS = first_of_month(day(70))
 LEAVES = first_of_month(STARTS + dt.timedelta(days=40)) + dt.timedelta(days=4)
@@ -113,14 +113,14 @@ def story(sjuharad, alice, bob):
         application,
         by=stina,
         granted=True,
-        decided_on=day(30),
+        decided_on=TODAY,  # every step has happened: drafted today, so decided today too
         reference="Dnr S-1",
         amount_sek=400_000,
         expected_version=application.version,
     )
     idea.refresh_from_db()
     pipeline.move_idea(
-        idea, "running", by=alice, forum=Forum.PARTERNA, basis_date=STARTS - dt.timedelta(days=1)
+        idea, "running", by=alice, forum=Forum.PARTERNA, basis_date=TODAY
     )
 
     followup.add_staff(idea, bob, by=alice)
@@ -153,10 +153,10 @@ def expected(idea) -> list[tuple[str, str, str]]:
         (str(TODAY), "step", str(IdeaStep.APPLICATION_DRAFTED.label)),
         (str(TODAY), "step", str(IdeaStep.PARTIES_DECIDED.label)),
         (str(TODAY), "step", str(IdeaStep.SUBMITTED.label)),
+        (str(TODAY), "step", str(IdeaStep.GRANTED.label)),
+        (str(TODAY), "step", str(IdeaStep.RUNNING.label)),
         (str(TODAY), "application", f"Ansökan: {application}"),
-        (str(day(30)), "step", str(IdeaStep.GRANTED.label)),
-        (str(day(30)), "application", "ESF-rådets beslut"),
-        (str(STARTS - dt.timedelta(days=1)), "step", str(IdeaStep.RUNNING.label)),
+        (str(TODAY), "application", "ESF-rådets beslut"),
         (str(STARTS + dt.timedelta(days=1)), "participants", "2 deltagare började"),
         (str(LEAVES), "participants", "1 deltagare slutade"),
         (str(LEAVES), "results", "Resultat: 1 av 2 deltagare med arbete efter projektet"),
@@ -199,8 +199,9 @@ def test_the_page_and_the_api_tell_the_same_story_without_names(client, story, e
     log_in(client, erik)  # a reader in the förbund
     page = client.get(reverse("idea_timeline", args=[story.pk])).content.decode()
     titles = [title for _on, _kind, title in expected_for_others(story)]
-    positions = [page.index(t) for t in titles]
-    assert positions == sorted(positions)
+    position = 0
+    for title in titles:  # each one after the one before (a forum label may repeat a title)
+        position = page.index(title, position) + len(title)
 
     api = client.get(
         f"/api/v1/followup/ideas/{story.pk}/timeline",

@@ -68,8 +68,9 @@ def beredning(sjuharad, alice, bob):
         forbund=sjuharad,
         kind=MeetingKind.BEREDNINGSGRUPP,
         title="Beredningsgruppens möte",
-        starts_at=at(7),
-        ends_at=at(7, 11),
+        # Held a week ago: needs, steps and approved minutes are events that have happened.
+        starts_at=at(-7),
+        ends_at=at(-7, 11),
         location="Kansliet",
     )
     services.add_attendee(meeting, by=alice, organisation=kommun("1490"), name="Bob", user=bob)
@@ -84,7 +85,7 @@ def board(sjuharad, alice):
         forbund=sjuharad,
         kind=MeetingKind.STYRELSE,
         title="Styrelsemöte",
-        starts_at=at(14, 13),
+        starts_at=at(-14, 13),
     )
 
 

@@ -87,10 +87,13 @@ def test_a_wrong_or_revoked_token_gives_404(client, bob, beredning):
     assert not CalendarToken.objects.filter(user=bob).exists()
 
 
-def test_calendar_page_lists_coming_things(client, bob, beredning, assignment):
+def test_calendar_page_lists_coming_things(client, sjuharad, alice, bob, assignment):
+    services.plan_meeting(
+        by=alice, forbund=sjuharad, kind="beredningsgrupp", title="Nästa beredning", starts_at=at(7)
+    )
     log_in(client, bob)
     page = client.get(reverse("calendar")).content.decode()
-    assert "Beredningsgruppens möte" in page and "Redovisning: Stärkt stöd" in page
+    assert "Nästa beredning" in page and "Redovisning: Stärkt stöd" in page
 
 
 def test_assignment_deadline_warns_before_it_comes(client, bob, assignment):
