@@ -80,10 +80,10 @@ def inject_formulas() -> int:
 def scene(sjuharad, alice, bob, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     built = openapi.build(sjuharad, alice, bob)
-    # A granted application, declared and scored: the prioritisation paper has every sheet.
+    # An application approved for prioritisation, declared and scored: the paper has every sheet.
     rut = calls_person("rut", CallsRoleKind.REVIEWER, "SE23", region("14"))
     Application.objects.filter(pk=built.ids["application_id"]).update(
-        status=ApplicationStatus.GRANTED
+        status=ApplicationStatus.APPROVED
     )
     application = Application.objects.get(pk=built.ids["application_id"])
     calls.declare_jav(application, reviewer=rut, disqualified=False, reason="Ingen koppling.")

@@ -376,7 +376,7 @@ class PartIn(Input):
 
 
 class PartPatch(Input):
-    status: PartStatus
+    status: PartStatus = Field(None, description="Utelämnat: oförändrat.")
 
 
 class AssignmentIn(Input):
@@ -524,7 +524,7 @@ def add_attendee(request: HttpRequest, meeting_id: int, payload: AttendeeIn):
         # Whether the person may attend is the verb's question; an unknown id gets its answer.
         person = User.objects.filter(pk=payload.user_id).first()
         if person is None:
-            raise DjangoValidationError({"user_id": ["Det finns ingen sådan användare."]})
+            raise services.unknown_user()
     attendee = services.add_attendee(
         meeting,
         by=user,
@@ -805,4 +805,6 @@ def set_part_status(request: HttpRequest, assignment_id: int, part_id: int, payl
     user = current_user(request)
     assignment = _assignment_to_plan(user, assignment_id)
     part = get_visible(assignment.parts.all(), part_id, "Delen finns inte.")
+    if payload.status is None:
+        return part
     return services.set_part_status(part, by=user, status=payload.status)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import islice
 from typing import Any
 
@@ -38,6 +39,7 @@ from samsyn.meetings.models import (
 )
 from samsyn.meetings.querysets import OwnedQuerySet
 from samsyn.parties.models import Forbund, ForbundRole, User
+from samsyn.parties.templatetags.swedish import tal
 from samsyn.pipeline.models import Idea, IdeaParty, Measure, Need
 from samsyn.pipeline.querysets import NeedQuerySet, TrackQuerySet
 
@@ -286,6 +288,8 @@ def _value(field, value):
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):
         return "ja" if value else "nej"
+    if isinstance(value, int | Decimal):
+        return tal(value)  # 3 375 000, as every page writes an amount
     return value
 
 

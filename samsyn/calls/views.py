@@ -448,6 +448,7 @@ def _application_context(request, app: Application, **extra) -> dict:
         "app": app,
         "idea": app.idea,
         "call": app.call,
+        "can_see_paper": can_see_ranking(request.user, app.call),
         "years": years,
         "grid": grid,
         "year_totals": [sum(ln.amount_sek for ln in lines if ln.year == y) for y in years],

@@ -160,6 +160,14 @@ def update_meeting(
     return meeting
 
 
+def unknown_user() -> MeetingError:
+    """The one answer for a user id that names no one this meeting may have: unknown, or a
+    person of another förbund (nobody learns who exists elsewhere)."""
+    return MeetingError(
+        [rules.Violation("", "Det finns ingen sådan användare.", code="unknown_user")]
+    )
+
+
 def meeting_parties(meeting: Meeting):
     """Who can attend as a party: the förbund's members and the förbund itself (its kansli);
     for a network's meeting its members and its coordinators' organisations."""
@@ -214,9 +222,7 @@ def add_attendee(
         )
     if user is not None and not meeting_people(meeting).filter(pk=user.pk).exists():
         # The same answer as for an unknown user, so no one learns who exists elsewhere.
-        raise MeetingError(
-            [rules.Violation("", "Det finns ingen sådan användare.", code="unknown_user")]
-        )
+        raise unknown_user()
     attendee = Attendee(
         meeting=meeting, organisation=organisation, name=name.strip(), user=user, present=present
     )

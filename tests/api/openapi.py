@@ -180,6 +180,7 @@ def build(sjuharad, alice, bob) -> Scene:
         "meeting_id": meeting.pk,
         "item_id": item.pk,
         "assignment_id": assignment.pk,
+        "part_id": meetings.add_part(assignment, by=alice, title="Delrapport").pk,
         "network_id": network.pk,
         "organisation_id": fk().pk,
     }

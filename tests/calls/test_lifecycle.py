@@ -444,11 +444,11 @@ def test_lifecycle_submitted_application_freezes_its_parties_and_cofinancing(
         {"decision_date": str(D[1])},
         {"performs_rehabilitation": True},
     ):
-        response = as_user(alice).put(f"ideas/{idea.pk}/parties/{vgr.pk}", change)
+        response = as_user(alice).patch(f"ideas/{idea.pk}/parties/{vgr.pk}", change)
         assert rules_of(response) == {"A9"}, change
     assert idea.parties.get(organisation=vgr).is_cofinancier
     assert rules_of(as_user(alice).delete(f"ideas/{idea.pk}/parties/{vgr.pk}")) == {"A9"}
-    response = as_user(alice).put(f"ideas/{idea.pk}/parties/{kommun('1443').pk}", {})
+    response = as_user(alice).patch(f"ideas/{idea.pk}/parties/{kommun('1443').pk}", {})
     assert rules_of(response) == {"A9"}  # no new party either
     with pytest.raises(PipelineError) as exc:
         pipeline.update_idea(idea, by=alice, expected_version=None, owner=vgr)

@@ -39,8 +39,10 @@ def test_plan_a_meeting_write_minutes_record_a_need_and_approve(
     )
     field(page, "Typ av möte").select_option(label="Beredningsgruppens möte")
     field(page, "Rubrik").fill("Beredningsgruppen i december")
-    field(page, "Börjar").fill("2026-12-03T09:00")
-    field(page, "Slutar").fill("2026-12-03T11:30")
+    # Held yesterday: its minutes are written, a need is identified and they are approved after.
+    held = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    field(page, "Börjar").fill(f"{held}T09:00")
+    field(page, "Slutar").fill(f"{held}T11:30")
     field(page, "Plats").fill("Kansliet i Borås")
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Beredningsgruppen i december")

@@ -104,10 +104,10 @@ def story(sjuharad, alice, bob):
     )
     # A regional call: ESF-rådet's assessment, the partnership's prioritisation, the decision.
     application = calls.assess_application(
-        application, by=stina, approved=True, decided_on=day(10), reference="Dnr B-1"
+        application, by=stina, approved=True, decided_on=TODAY, reference="Dnr B-1"
     )
     application = calls.prioritise_application(
-        application, by=stina, prioritised=True, decided_on=day(20), reference="Protokoll 7"
+        application, by=stina, prioritised=True, decided_on=TODAY, reference="Protokoll 7"
     )
     calls.decide_application(
         application,

@@ -43,9 +43,9 @@ class Setup:
     lose_role: Callable[[], None]
 
 
-def _forbund_meeting(sjuharad, alice, bob, carin):
+def _forbund_meeting(sjuharad, alice, bob, carin, days: int = 7):
     meeting = services.plan_meeting(
-        by=alice, forbund=sjuharad, title="Beredningsgruppens möte", starts_at=at(7)
+        by=alice, forbund=sjuharad, title="Beredningsgruppens möte", starts_at=at(days)
     )
     services.add_attendee(meeting, by=alice, organisation=kommun("1490"), name="Bob", user=bob)
     services.add_attendee(meeting, by=alice, organisation=kommun("1490"), name="Carin", user=carin)
@@ -64,7 +64,8 @@ def queue_agenda(fixtures, capture) -> Setup:
 
 def queue_minutes(fixtures, capture) -> Setup:
     alice, bob, carin = fixtures["alice"], fixtures["bob"], fixtures["carin"]
-    meeting = _forbund_meeting(fixtures["sjuharad"], alice, bob, carin)
+    # Minutes are approved after the meeting has been held.
+    meeting = _forbund_meeting(fixtures["sjuharad"], alice, bob, carin, days=-7)
     with capture(execute=True):
         services.approve_minutes(meeting, by=alice, adjusters="Carin")
     return Setup(carin, bob, lambda: ForbundRole.objects.filter(user=bob).delete())
@@ -74,7 +75,7 @@ def queue_network_minutes(fixtures, capture) -> Setup:
     alice, bob, dora = fixtures["alice"], fixtures["bob"], fixtures["dora"]
     network = fixtures["network"]
     meeting = services.plan_meeting(
-        by=alice, network=network, title="Nätverksträff", starts_at=at(3)
+        by=alice, network=network, title="Nätverksträff", starts_at=at(-3)
     )
     services.add_attendee(meeting, by=alice, organisation=kommun("1490"), name="Bob", user=bob)
     services.add_attendee(meeting, by=alice, organisation=kommun("1490"), name="Dora", user=dora)
