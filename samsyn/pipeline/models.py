@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from samsyn.parties.models import Forbund, Organisation
+from samsyn.parties.models import Forbund, Organisation, PreparatoryGroup
 from samsyn.pipeline.querysets import NeedQuerySet, TrackQuerySet
 from samsyn.pipeline.steps import (
     Forum,
@@ -42,6 +42,15 @@ class Need(Versioned):
     identified_on = models.DateField(_("identifierat den"))
     in_preparatory_structure = models.BooleanField(
         _("identifierat i förbundets beredningsstruktur"), default=True
+    )
+    # None: identified by the förbundschef with the parties (no beredningsgrupp).
+    group = models.ForeignKey(
+        PreparatoryGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="needs",
+        verbose_name=_("beredningsgrupp"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -168,6 +177,16 @@ class IdeaParty(models.Model):
     decision_date = models.DateField(_("partens formella beslut"), null=True, blank=True)
     decision_reference = models.CharField(
         _("beslutets diarienummer eller paragraf"), max_length=100, blank=True
+    )
+    # B1: who recorded the party's word, and whether the kansli did so on the party's behalf.
+    mandate_on_behalf = models.BooleanField(
+        _("mandatet registrerat av kansliet för partens räkning"), default=False
+    )
+    decision_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_on_behalf = models.BooleanField(
+        _("beslutet registrerat av kansliet för partens räkning"), default=False
     )
     history = HistoricalRecords()
 

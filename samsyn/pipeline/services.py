@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from samsyn.parties.choices import FINSAM_PARTY_KINDS, OrganisationKind
+from samsyn.parties.access import role_in
+from samsyn.parties.choices import FINSAM_PARTY_KINDS, OrganisationKind, Role
 from samsyn.parties.history import acting_as
 from samsyn.parties.models import Forbund, Organisation, User
 from samsyn.pipeline import rules
@@ -75,13 +76,33 @@ NEED_FIELDS = (
     "is_finsam_target_group",
     "identified_on",
     "in_preparatory_structure",
+    "group",
 )
+
+
+def _check_need_group(need: Need) -> None:
+    """A need is identified in one of its förbund's beredningsgrupper, or by the förbundschef
+    with the parties (no group)."""
+    group = need.group
+    if group is None:
+        return
+    if group.forbund_id != need.forbund_id:
+        raise PipelineError(
+            "Beredningsgruppen hör inte till behovets förbund; välj en av förbundets "
+            "beredningsgrupper eller ”förbundschefen med parterna”."
+        )
+    if not need.in_preparatory_structure:
+        raise PipelineError(
+            "Ett behov som identifierats i en beredningsgrupp är identifierat i förbundets "
+            "beredningsstruktur."
+        )
 
 
 @transaction.atomic
 def record_need(forbund: Forbund, *, by: User, **data: Any) -> Need:
     need = Need(forbund=forbund, created_by=by, **{f: data[f] for f in NEED_FIELDS if f in data})
     need._history_user = by
+    _check_need_group(need)
     need.full_clean()
     need.save()
     return need
@@ -94,6 +115,7 @@ def update_need(need: Need, *, by: User, expected_version: int | None, **data: A
     for f in changed:
         setattr(need, f, data[f])
     if changed:
+        _check_need_group(need)
         need.full_clean()
         _save_new_version(need, changed, by, "Behovet ändrat")
         # A changed target group changes the facts the rules judge ideas by.
@@ -201,6 +223,19 @@ def _bump(idea: Idea, by: User, reason: str) -> None:
     _save_new_version(idea, [], by, reason)
 
 
+def _party_word_on_behalf(idea: Idea, organisation: Organisation, by: User) -> bool:
+    """B1: may `by` set this party's mandate or decision? True when the kansli does so on the
+    party's behalf; refused (PipelineError) for anyone but the party's own representatives."""
+    own = by.organisation_id == organisation.pk
+    is_kansli = by.is_superuser or role_in(by, idea.need.forbund) == Role.KANSLI
+    violations = rules.b1_party_word_is_its_own(
+        organisation.name, organisation.pk, by.organisation_id, is_kansli
+    )
+    if violations:
+        raise PipelineError(violations)
+    return not own
+
+
 @transaction.atomic
 def set_idea_party(
     idea: Idea,
@@ -238,15 +273,29 @@ def set_idea_party(
         party.performs_rehabilitation = performs_rehabilitation
     if representative is not None:
         party.representative = representative
-    if mandate is True and party.mandate_confirmed_at is None:
+    sets_mandate = (mandate is True and party.mandate_confirmed_at is None) or (
+        mandate is False and party.mandate_confirmed_at is not None
+    )
+    sets_decision = (decision_date is not None or decision_reference is not None) and (
+        decision_date,
+        decision_reference or "",
+    ) != (party.decision_date, party.decision_reference)
+    on_behalf = False
+    if sets_mandate or sets_decision:
+        on_behalf = _party_word_on_behalf(idea, organisation, by)
+    if sets_mandate and mandate:
         party.mandate_confirmed_at = timezone.now()
         party.mandate_confirmed_by = by
-    elif mandate is False:
+        party.mandate_on_behalf = on_behalf
+    elif sets_mandate:
         party.mandate_confirmed_at = None
         party.mandate_confirmed_by = None
-    if decision_date is not None or decision_reference is not None:
+        party.mandate_on_behalf = False
+    if sets_decision:
         party.decision_date = decision_date
         party.decision_reference = decision_reference or ""
+        party.decision_recorded_by = by
+        party.decision_on_behalf = on_behalf
     try:
         party.full_clean(validate_unique=False)
     except ValidationError as exc:
