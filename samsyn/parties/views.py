@@ -9,9 +9,18 @@ from django.views.decorators.http import require_POST
 
 from samsyn.parties.access import Permission, access_forbund, can
 from samsyn.parties.choices import OrganisationKind
-from samsyn.parties.forms import ForbundMembersForm, RoleForm
-from samsyn.parties.models import User
-from samsyn.parties.services import ForbundError, remove_role, set_forbund_members, set_role
+from samsyn.parties.forms import ForbundMembersForm, GroupForm, GroupMemberForm, RoleForm
+from samsyn.parties.models import PreparatoryGroup, PreparatoryGroupMember, User
+from samsyn.parties.services import (
+    ForbundError,
+    add_group_member,
+    create_group,
+    remove_group,
+    remove_group_member,
+    remove_role,
+    set_forbund_members,
+    set_role,
+)
 
 
 def _managed_forbund(request: HttpRequest, pk: int):
@@ -34,6 +43,19 @@ def forbund_manage(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     role_form = RoleForm(request.POST if request.POST.get("action") == "role" else None)
+    group_form = GroupForm(request.POST if request.POST.get("action") == "group" else None)
+    member_form = GroupMemberForm(
+        request.POST if request.POST.get("action") == "group_member" else None, forbund=forbund
+    )
+    for form, act in ((group_form, _create_group), (member_form, _add_member)):
+        if form.is_bound and form.is_valid():
+            try:
+                done = act(forbund, form.cleaned_data, request.user)
+            except ForbundError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, done)
+                return redirect("forbund_manage", pk=forbund.pk)
     if members_form.is_bound and members_form.is_valid():
         try:
             set_forbund_members(
@@ -61,6 +83,11 @@ def forbund_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "forbund": forbund,
             "members_form": members_form,
             "role_form": role_form,
+            "group_form": group_form,
+            "member_form": member_form,
+            "groups": forbund.preparatory_groups.prefetch_related(
+                "members__user", "members__organisation"
+            ),
             "roles": forbund.roles.select_related("user__organisation").order_by("user__username"),
         },
     )
@@ -78,4 +105,55 @@ def role_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"{user} har inte längre någon roll i förbundet.")
+    return redirect("forbund_manage", pk=forbund.pk)
+
+
+def _create_group(forbund, data: dict, by: User) -> str:
+    group = create_group(forbund, data["name"], by=by)
+    return f"Beredningsgruppen {group} är skapad."
+
+
+def _add_member(forbund, data: dict, by: User) -> str:
+    member = add_group_member(data["group"], data["username"], data["organisation"], by=by)
+    return f"{member.user} är ledamot i {member.group} för {member.organisation}."
+
+
+def _confirm(request: HttpRequest, forbund, question: str) -> HttpResponse:
+    return render(
+        request, "parties/confirm_remove.html", {"forbund": forbund, "question": question}
+    )
+
+
+@login_required
+def group_remove(request: HttpRequest, pk: int, preparatorygroup_pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST removes the group."""
+    forbund = _managed_forbund(request, pk)
+    group = get_object_or_404(PreparatoryGroup, pk=preparatorygroup_pk, forbund=forbund)
+    if request.method != "POST":
+        return _confirm(request, forbund, f"Vill du ta bort beredningsgruppen {group}?")
+    try:
+        remove_group(group, by=request.user)
+    except ForbundError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Beredningsgruppen {group} är borttagen.")
+    return redirect("forbund_manage", pk=forbund.pk)
+
+
+@login_required
+def group_member_remove(
+    request: HttpRequest, pk: int, preparatorygroupmember_pk: int
+) -> HttpResponse:
+    """GET asks for confirmation; POST removes the member from the group."""
+    forbund = _managed_forbund(request, pk)
+    member = get_object_or_404(
+        PreparatoryGroupMember.objects.select_related("user", "group"),
+        pk=preparatorygroupmember_pk,
+        group__forbund=forbund,
+    )
+    text = f"{member.user} i {member.group}"
+    if request.method != "POST":
+        return _confirm(request, forbund, f"Vill du ta bort {text}?")
+    remove_group_member(member, by=request.user)
+    messages.success(request, f"{text} är borttagen.")
     return redirect("forbund_manage", pk=forbund.pk)
