@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.http import Http404
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.followup.querysets import Period
@@ -56,20 +57,24 @@ class FollowupFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, user: User, **kwargs):
         self.user = user
+        self._groups: list[tuple] | None = None
         super().__init__(data, *args, queryset=Forbund.objects.visible_to(user), **kwargs)
         # Offer only the förbund the user may see; asking for another one stays a 404 (params).
         self.form.fields["forbund"].widget.choices = [
             (f.pk, str(f)) for f in self.queryset.select_related("organisation")
         ]
-        self.form.fields["group"].widget.choices = [
-            ("", "---------"),
-            *(
-                (g.pk, f"{g.forbund} – {g.name}")
-                for g in PreparatoryGroup.objects.filter(forbund__in=self.queryset)
+        # The groups of those förbund, read only when the form is rendered (not by the API).
+        self.form.fields["group"].widget.choices = CallableChoiceIterator(self._group_choices)
+
+    def _group_choices(self) -> list[tuple]:
+        if self._groups is None:  # rendering reads the choices twice; one query
+            groups = (
+                PreparatoryGroup.objects.filter(forbund__in=self.queryset)
                 .select_related("forbund__organisation")
                 .order_by("forbund__organisation__name", "name")
-            ),
-        ]
+            )
+            self._groups = [("", "---------"), *((g.pk, f"{g.forbund} – {g.name}") for g in groups)]
+        return self._groups
 
     def in_forbund(self, queryset, name, value):
         return queryset.filter(pk__in=[f.pk for f in value]) if value else queryset
