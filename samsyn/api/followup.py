@@ -2,7 +2,8 @@
 
 The report reads its parameters through the same FollowupFilter as the page:
 `forbund` (repeated, or absent for every förbund you can see), `region` (länskod or NUTS 2),
-`from`, `to` (ÅÅÅÅ-MM-DD, inclusive) and `track` (e, f, or absent for both).
+`from`, `to` (ÅÅÅÅ-MM-DD, inclusive), `track` (e, f, or absent for both) and `group` (a
+beredningsgrupp's id: only the needs identified in it; `ideas_by_group` counts per group).
 """
 
 from typing import Any

@@ -17,7 +17,7 @@ from samsyn.api.schemas import (
     NeedQuery,
     Violations,
 )
-from samsyn.parties.models import Forbund, User
+from samsyn.parties.models import Forbund, PreparatoryGroup, User
 from samsyn.pipeline import services
 from samsyn.pipeline.filters import NeedFilter
 from samsyn.pipeline.models import Idea, Measure, Need
@@ -51,6 +51,17 @@ def need_for(user: User, need_id: int) -> Need:
     return get_visible(Need.objects.visible_to(user).select_related("forbund"), need_id, NOT_FOUND)
 
 
+def _with_group(data: dict) -> dict:
+    """`group_id` → the group; the verb checks that it belongs to the need's förbund."""
+    if "group_id" not in data:
+        return data
+    group_id = data.pop("group_id")
+    group = PreparatoryGroup.objects.filter(pk=group_id).first() if group_id else None
+    if group_id and group is None:
+        raise services.PipelineError("Beredningsgruppen finns inte.")
+    return {**data, "group": group}
+
+
 @router.get("", response={200: list[NeedOut], 422: Violations, **READ_ERRORS})
 @paginate(Pages, page_size=50, max_page_size=200)
 def list_needs(request: HttpRequest, filters: Query[NeedQuery]):
@@ -70,7 +81,7 @@ def record_need(request: HttpRequest, payload: NeedIn):
         Forbund.objects.visible_to(user), payload.forbund_id, "Förbundet finns inte."
     )
     require(user, forbund)
-    data = payload.model_dump(exclude={"forbund_id"})
+    data = _with_group(payload.model_dump(exclude={"forbund_id"}))
     need = services.record_need(forbund, by=user, **data)
     return Status(201, get_visible(visible_needs(user), need.pk, NOT_FOUND))
 
@@ -80,7 +91,7 @@ def update_need(request: HttpRequest, need_id: int, payload: NeedPatch):
     user = current_user(request)
     need = need_for(user, need_id)
     require(user, need.forbund)
-    data = payload.model_dump(exclude_unset=True)
+    data = _with_group(payload.model_dump(exclude_unset=True))
     version = data.pop("version", None)
     services.update_need(need, by=user, expected_version=version, **data)
     return get_visible(visible_needs(user), need.pk, NOT_FOUND)

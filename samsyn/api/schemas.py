@@ -257,6 +257,9 @@ class NeedOut(Schema):
     is_finsam_target_group: bool
     identified_on: dt.date
     in_preparatory_structure: bool
+    group_id: int | None = Field(
+        None, description="Beredningsgruppen; null: förbundschefen med parterna."
+    )
     idea_count: int
     measure_count: int
     created_by: UserRef | None
@@ -272,6 +275,9 @@ class NeedIn(Input):
     is_finsam_target_group: bool = True
     identified_on: dt.date
     in_preparatory_structure: bool = True
+    group_id: int | None = Field(
+        None, description="Beredningsgruppen; null: förbundschefen med parterna."
+    )
 
 
 class NeedPatch(Input):
@@ -281,6 +287,9 @@ class NeedPatch(Input):
     is_finsam_target_group: bool | None = None
     identified_on: dt.date | None = None
     in_preparatory_structure: bool | None = None
+    group_id: int | None = Field(
+        None, description="Beredningsgruppen; null: förbundschefen med parterna."
+    )
     version: int | None = Field(None, description="Versionen du utgick från (409 om inaktuell).")
 
 

@@ -76,6 +76,12 @@ def report_rows(report: dict) -> list[tuple[str, str, str, int]]:
                 rows += [(part, figure, _breakdown(name, k), n) for k, n in value.items()]
             else:
                 rows += [(part, figure, o["name"], o["count"]) for o in value]
+    part = "Per beredningsgrupp"
+    for group in report.get("ideas_by_group") or []:
+        rows += [
+            (part, str(labels.FIGURES.get(name, name)), group["name"], group[name])
+            for name in ("ideas_identified", "ideas_led_to_application", "applications_granted")
+        ]
     return rows
 
 

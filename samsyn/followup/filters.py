@@ -6,12 +6,13 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.http import Http404
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.followup.querysets import Period
 from samsyn.followup.report import ReportParams
 from samsyn.parties.choices import OrganisationKind
-from samsyn.parties.models import Forbund, Organisation, User
+from samsyn.parties.models import Forbund, Organisation, PreparatoryGroup, User
 
 
 class FollowupForm(forms.Form):
@@ -38,6 +39,11 @@ class FollowupFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(
         method="in_region", label=_("Region (länskod eller NUTS 2-kod)")
     )
+    group = django_filters.ModelChoiceFilter(
+        method="in_group",
+        queryset=PreparatoryGroup.objects.all(),
+        label=_("Beredningsgrupp"),
+    )
     track = django_filters.ChoiceFilter(
         method=_keep,
         choices=[("e", _("Spår E, ESF+-projekt")), ("f", _("Spår F, Finsam-insatser"))],
@@ -51,14 +57,30 @@ class FollowupFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, user: User, **kwargs):
         self.user = user
+        self._groups: list[tuple] | None = None
         super().__init__(data, *args, queryset=Forbund.objects.visible_to(user), **kwargs)
         # Offer only the förbund the user may see; asking for another one stays a 404 (params).
         self.form.fields["forbund"].widget.choices = [
             (f.pk, str(f)) for f in self.queryset.select_related("organisation")
         ]
+        # The groups of those förbund, read only when the form is rendered (not by the API).
+        self.form.fields["group"].widget.choices = CallableChoiceIterator(self._group_choices)
+
+    def _group_choices(self) -> list[tuple]:
+        if self._groups is None:  # rendering reads the choices twice; one query
+            groups = (
+                PreparatoryGroup.objects.filter(forbund__in=self.queryset)
+                .select_related("forbund__organisation")
+                .order_by("forbund__organisation__name", "name")
+            )
+            self._groups = [("", "---------"), *((g.pk, f"{g.forbund} – {g.name}") for g in groups)]
+        return self._groups
 
     def in_forbund(self, queryset, name, value):
         return queryset.filter(pk__in=[f.pk for f in value]) if value else queryset
+
+    def in_group(self, queryset, name, value):
+        return queryset.filter(pk=value.forbund_id) if value else queryset
 
     def in_region(self, queryset, name, value):
         value = value.strip().upper()
@@ -71,13 +93,15 @@ class FollowupFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         chosen = data.get("forbund") or []
         visible = set(Forbund.objects.visible_to(self.user).values_list("pk", flat=True))
-        if any(f.pk not in visible for f in chosen):
+        group = data.get("group")
+        if any(f.pk not in visible for f in chosen) or (group and group.forbund_id not in visible):
             raise Http404("Förbundet finns inte.")
         forbund = self.qs.select_related("organisation").order_by("organisation__name")
         return ReportParams(
             forbund=forbund,
             period=Period(data.get("from"), data.get("to")),
             track=data.get("track") or "",
+            group=group,
         )
 
 

@@ -24,6 +24,10 @@ measures_board_decided, measures_board_declined, measures_stopped_without_decisi
 the period, never board_decided; by_reason), measures_in_progress (snapshot: identified by the
 end, no board decision or stop by then), parties_by_kind / parties_by_organisation (parties of
 the measures counted in measures_board_decided).
+ideas_by_group: per beredningsgrupp of the förbund (group_id, name, forbund_id) and, when some
+need has none, "förbundschefen med parterna" (group_id null): ideas_identified,
+ideas_led_to_application and applications_granted, as above. With `group`, every figure counts
+only the ideas and measures whose need was identified in that group.
 """
 
 from __future__ import annotations
@@ -41,17 +45,23 @@ from samsyn.followup.querysets import (
     event_date,
 )
 from samsyn.parties.choices import OrganisationKind
-from samsyn.parties.models import Forbund, Organisation
+from samsyn.parties.models import Forbund, Organisation, PreparatoryGroup
 from samsyn.pipeline.models import Idea, IdeaTransition, Measure, MeasureTransition, Need
 from samsyn.pipeline.steps import IdeaStep, MeasureStep
 
 
-def report_ideas(forbund: QuerySet[Forbund]) -> IdeaReportQuerySet:
-    return IdeaReportQuerySet(model=Idea).filter(need__forbund__in=forbund)
+def report_ideas(
+    forbund: QuerySet[Forbund], group: PreparatoryGroup | None = None
+) -> IdeaReportQuerySet:
+    ideas = IdeaReportQuerySet(model=Idea).filter(need__forbund__in=forbund)
+    return ideas.filter(need__group=group) if group is not None else ideas
 
 
-def report_measures(forbund: QuerySet[Forbund]) -> MeasureReportQuerySet:
-    return MeasureReportQuerySet(model=Measure).filter(need__forbund__in=forbund)
+def report_measures(
+    forbund: QuerySet[Forbund], group: PreparatoryGroup | None = None
+) -> MeasureReportQuerySet:
+    measures = MeasureReportQuerySet(model=Measure).filter(need__forbund__in=forbund)
+    return measures.filter(need__group=group) if group is not None else measures
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class ReportParams:
     forbund: QuerySet[Forbund]
     period: Period
     track: str = ""  # "e", "f" or "" for both
+    group: PreparatoryGroup | None = None  # only the needs identified in this beredningsgrupp
 
 
 # The list of ideas (or measures) behind each figure: figure key → queryset method.
@@ -81,7 +92,7 @@ MEASURE_FIGURES = {
 
 def figure_ideas(params: ReportParams, figure: str, *, kind="", organisation=None, reason=""):
     """The ideas behind a figure (and a breakdown key), for the list a figure links to."""
-    ideas = report_ideas(params.forbund)
+    ideas = report_ideas(params.forbund, params.group)
     if figure in ("owners", "cofinanciers"):
         ideas = ideas.led_to_application(params.period)
         if figure == "owners":
@@ -99,7 +110,7 @@ def figure_ideas(params: ReportParams, figure: str, *, kind="", organisation=Non
 
 
 def figure_measures(params: ReportParams, figure: str, *, kind="", reason=""):
-    measures = report_measures(params.forbund)
+    measures = report_measures(params.forbund, params.group)
     if figure == "parties":
         measures = measures.board_decided(params.period)
         return measures.with_party_kind(kind) if kind else measures
@@ -107,8 +118,10 @@ def figure_measures(params: ReportParams, figure: str, *, kind="", reason=""):
     return measures.with_reason(reason) if reason else measures
 
 
-def track_e(forbund: QuerySet[Forbund], period: Period) -> dict:
-    ideas = report_ideas(forbund)
+def track_e(
+    forbund: QuerySet[Forbund], period: Period, group: PreparatoryGroup | None = None
+) -> dict:
+    ideas = report_ideas(forbund, group)
     applied = ideas.led_to_application(period)
     by_reason = ideas.stopped_without_application(period).count_by_reason()
     return {
@@ -128,11 +141,15 @@ def track_e(forbund: QuerySet[Forbund], period: Period) -> dict:
     }
 
 
-def track_f(forbund: QuerySet[Forbund], period: Period) -> dict:
-    measures = report_measures(forbund)
+def track_f(
+    forbund: QuerySet[Forbund], period: Period, group: PreparatoryGroup | None = None
+) -> dict:
+    measures = report_measures(forbund, group)
     decided = measures.board_decided(period)
     by_reason = measures.stopped_without_decision(period).count_by_reason()
     needs = Need.objects.filter(forbund__in=forbund, in_preparatory_structure=True)
+    if group is not None:
+        needs = needs.filter(group=group)
     return {
         "needs_identified": needs.filter(period.q("identified_on")).count(),
         "measures_identified": measures.identified(period).count(),
@@ -148,11 +165,48 @@ def track_f(forbund: QuerySet[Forbund], period: Period) -> dict:
     }
 
 
+# The figures FK counts per preparatory group (seed 004 §8).
+GROUP_FIGURES = ("ideas_identified", "ideas_led_to_application", "applications_granted")
+NO_GROUP_NAME = "Förbundschefen med parterna"
+
+
+def ideas_by_group(
+    forbund: QuerySet[Forbund], period: Period, group: PreparatoryGroup | None = None
+) -> list[dict]:
+    """Per beredningsgrupp (and "förbundschefen med parterna", group_id None): ideas identified,
+    led to application and granted in the period. One grouped query per figure."""
+    ideas = report_ideas(forbund, group)
+    counts = {
+        "ideas_identified": ideas.identified(period),
+        "ideas_led_to_application": ideas.led_to_application(period),
+        "applications_granted": ideas.granted(period),
+    }
+    counts = {
+        name: dict(qs.values_list("need__group").annotate(n=Count("pk", distinct=True)).order_by())
+        for name, qs in counts.items()
+    }
+    groups = PreparatoryGroup.objects.filter(forbund__in=forbund)
+    if group is not None:
+        groups = groups.filter(pk=group.pk)
+    rows = [
+        {"group_id": pk, "name": name, "forbund_id": forbund_id}
+        for pk, name, forbund_id in groups.order_by(
+            "forbund__organisation__name", "name"
+        ).values_list("pk", "name", "forbund_id")
+    ]
+    if group is None and any(None in c for c in counts.values()):
+        rows.append({"group_id": None, "name": NO_GROUP_NAME, "forbund_id": None})
+    for row in rows:
+        row.update({name: counts[name].get(row["group_id"], 0) for name in GROUP_FIGURES})
+    return rows
+
+
 def followup_report(params: ReportParams) -> dict:
     """The report, from the shared cache while no write in these förbund has changed it."""
     names = list(params.forbund.values_list("pk", "organisation__name"))
     ids = [pk for pk, _ in names]
-    parts = [params.period.start, params.period.end, params.track]
+    group = params.group
+    parts = [params.period.start, params.period.end, params.track, group.pk if group else None]
     forbund = Forbund.objects.filter(pk__in=ids)
     period, track = params.period, params.track
     return report_cache.cached(
@@ -162,8 +216,10 @@ def followup_report(params: ReportParams) -> dict:
         lambda: {
             "period": {"from": period.start, "to": period.end},
             "forbund": [{"id": pk, "name": name} for pk, name in names],
-            "track_e": track_e(forbund, period) if track != "f" else None,
-            "track_f": track_f(forbund, period) if track != "e" else None,
+            "group": {"id": group.pk, "name": group.name} if group else None,
+            "track_e": track_e(forbund, period, group) if track != "f" else None,
+            "track_f": track_f(forbund, period, group) if track != "e" else None,
+            "ideas_by_group": ideas_by_group(forbund, period, group) if track != "f" else None,
         },
     )
 

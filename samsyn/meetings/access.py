@@ -75,7 +75,7 @@ def _get(queryset, pk: int, message: str):
 
 def visible_meetings(user: User):
     return Meeting.objects.visible_to(user).select_related(
-        "forbund__organisation", "network", "approved_by"
+        "forbund__organisation", "network", "approved_by", "group"
     )
 
 

@@ -14,7 +14,7 @@ from samsyn.meetings.models import (
     NewsItem,
 )
 from samsyn.meetings.services import meeting_parties, meeting_people
-from samsyn.parties.models import Forbund, Organisation, User
+from samsyn.parties.models import Forbund, Organisation, PreparatoryGroup, User
 from samsyn.pipeline.forms import DateInput, VersionedActionForm, VersionedForm
 from samsyn.pipeline.models import Idea, Measure, Need
 from samsyn.pipeline.steps import IdeaStep, MeasureStep, StopReason
@@ -49,11 +49,22 @@ class OwnerField(forms.ChoiceField):
 class MeetingForm(VersionedForm):
     class Meta:
         model = Meeting
-        fields = ["kind", "title", "starts_at", "ends_at", "location"]
+        fields = ["kind", "group", "title", "starts_at", "ends_at", "location"]
         widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
 
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The beredningsgrupper of the förbund the meeting may belong to; the verb checks the
+        # chosen one belongs to the meeting's förbund.
+        forbund = [o for o in owners or [] if isinstance(o, Forbund)]
+        if self.instance.forbund_id:
+            forbund = [self.instance.forbund]
+        group = self.fields["group"]
+        group.queryset = PreparatoryGroup.objects.filter(forbund__in=forbund).select_related(
+            "forbund__organisation"
+        )
+        group.label_from_instance = lambda g: f"{g.forbund}: {g.name}"
+        group.empty_label = _("Ingen särskild beredningsgrupp")
         if owners is not None:
             self.fields["owner"] = OwnerField(owners, label=_("Förbund eller nätverk"))
             self.order_fields(["owner"])

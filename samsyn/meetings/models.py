@@ -98,6 +98,15 @@ class Owned(Bounded):
 
 class Meeting(Owned):
     kind = models.CharField(_("typ av möte"), max_length=20, choices=MeetingKind.choices)
+    # The beredningsgrupp whose meeting this is (only for kind beredningsgrupp).
+    group = models.ForeignKey(
+        "parties.PreparatoryGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("beredningsgrupp"),
+    )
     title = models.CharField(_("rubrik"), max_length=200)
     starts_at = models.DateTimeField(_("börjar"))
     ends_at = models.DateTimeField(_("slutar"), null=True, blank=True)

@@ -113,12 +113,23 @@ def _check_kind(kind: str, forbund: Forbund | None, network: Network | None) -> 
 
 # Meetings ----------------------------------------------------------------------------------
 
-MEETING_FIELDS = ("kind", "title", "starts_at", "ends_at", "location", "adjusters")
+MEETING_FIELDS = ("kind", "title", "starts_at", "ends_at", "location", "adjusters", "group")
 
 
 def _check_times(meeting: Meeting) -> None:
     if meeting.ends_at and meeting.ends_at < meeting.starts_at:
         raise MeetingError("Mötet kan inte sluta innan det börjar.")
+
+
+def _check_group(meeting: Meeting) -> None:
+    """A beredningsgrupp's meeting belongs to one of its förbund's groups (or to none)."""
+    group = meeting.group
+    if group is None:
+        return
+    if meeting.kind != MeetingKind.BEREDNINGSGRUPP:
+        raise MeetingError("Bara beredningsgruppens möten hör till en beredningsgrupp.")
+    if group.forbund_id != meeting.forbund_id:
+        raise MeetingError("Beredningsgruppen hör inte till mötets förbund.")
 
 
 @transaction.atomic
@@ -136,6 +147,7 @@ def plan_meeting(
     )
     meeting.kind = kind
     _check_times(meeting)
+    _check_group(meeting)
     meeting._history_user = by
     meeting.full_clean()
     meeting.save()
@@ -155,6 +167,7 @@ def update_meeting(
         _check_r1(meeting, _esf_items(meeting))
     if changed:
         _check_times(meeting)
+        _check_group(meeting)
         meeting.full_clean()
         _save(meeting, changed, by, "Mötet ändrat")
     return meeting
@@ -388,6 +401,8 @@ def record_need_from_item(item: AgendaItem, *, by: User, **need_data: Any) -> De
         raise MeetingError("Behov registreras vid ett förbunds möten, inte vid nätverksmöten.")
     need_data.setdefault("identified_on", meeting.date)
     need_data.setdefault("in_preparatory_structure", meeting.kind == MeetingKind.BEREDNINGSGRUPP)
+    # A need identified at a group's meeting is identified in that group.
+    need_data.setdefault("group", meeting.group)
     need = pipeline.record_need(meeting.forbund, by=by, **need_data)
     if item.need_id is None:
         item = _lock(item, None)

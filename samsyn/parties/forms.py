@@ -40,3 +40,22 @@ class RoleForm(forms.Form):
             raise forms.ValidationError(
                 "Det finns ingen aktiv användare med det användarnamnet."
             ) from exc
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Beredningsgruppens namn"), max_length=200)
+
+
+class GroupMemberForm(forms.Form):
+    group = forms.ModelChoiceField(queryset=None, label=_("Beredningsgrupp"))
+    username = forms.CharField(label=_("Användarnamn"), max_length=150)
+    organisation = forms.ModelChoiceField(queryset=None, label=_("Företräder part"))
+
+    def __init__(self, *args, forbund, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = forbund.preparatory_groups.all()
+        self.fields["organisation"].queryset = forbund.members.exclude(
+            kind=OrganisationKind.FORBUND
+        ).order_by("kind", "name")
+
+    clean_username = RoleForm.clean_username

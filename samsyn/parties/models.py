@@ -121,3 +121,65 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"API-nyckel för {self.user}"
+
+
+class PreparatoryGroup(models.Model):
+    """A beredningsgrupp of a förbund: the parties' representatives who map needs and prepare.
+
+    A förbund may have several, or none (the förbundschef prepares with the parties).
+    """
+
+    forbund = models.ForeignKey(
+        Forbund,
+        on_delete=models.CASCADE,
+        related_name="preparatory_groups",
+        verbose_name=_("förbund"),
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("beredningsgrupp")
+        verbose_name_plural = _("beredningsgrupper")
+        ordering = ["forbund", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["forbund", "name"], name="preparatory_group_unique_name_per_forbund"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PreparatoryGroupMember(models.Model):
+    """A named representative of a party (a member of the förbund) in a beredningsgrupp."""
+
+    group = models.ForeignKey(
+        PreparatoryGroup,
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name=_("beredningsgrupp"),
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="group_memberships", verbose_name=_("person")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="group_representatives",
+        verbose_name=_("företräder part"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ledamot i beredningsgrupp")
+        verbose_name_plural = _("ledamöter i beredningsgrupp")
+        ordering = ["organisation__name", "user__last_name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="one_membership_per_group_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.organisation}) i {self.group}"

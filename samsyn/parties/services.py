@@ -143,3 +143,56 @@ def remove_role(forbund: Forbund, user: User, *, by: User | None = None) -> None
     with acting_as(by):  # the queryset delete writes the history rows, one per role
         roles.filter(user=user).delete()
     forget_roles(user)
+
+
+# Beredningsgrupper ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_group(forbund: Forbund, name: str, *, by: User | None = None):
+    from samsyn.parties.models import PreparatoryGroup
+
+    name = name.strip()
+    if not name:
+        raise ForbundError("Ange beredningsgruppens namn.")
+    if PreparatoryGroup.objects.filter(forbund=forbund, name__iexact=name).exists():
+        raise ForbundError(f"Förbundet har redan en beredningsgrupp som heter {name}.")
+    with acting_as(by):
+        return PreparatoryGroup.objects.create(forbund=forbund, name=name)
+
+
+@transaction.atomic
+def remove_group(group, *, by: User | None = None) -> None:
+    """A group in which needs were identified, or that held meetings, stays: the follow-up
+    counts ideas per group."""
+    if group.needs.exists() or group.meetings.exists():
+        raise ForbundError(
+            f"{group} har behov eller möten kopplade till sig och kan inte tas bort; "
+            "flytta dem till en annan grupp först."
+        )
+    with acting_as(by):
+        group.members.all().delete()
+        group.delete()
+
+
+@transaction.atomic
+def add_group_member(group, user: User, organisation: Organisation, *, by: User | None = None):
+    """A named representative of one of the förbund's parties."""
+    from samsyn.parties.models import PreparatoryGroupMember
+
+    if not group.forbund.members.filter(pk=organisation.pk).exists():
+        raise ForbundError(f"{organisation} är inte medlem i förbundet.")
+    if user.organisation_id != organisation.pk:
+        raise ForbundError(f"{user} arbetar inte hos {organisation} och kan inte företräda den.")
+    if group.members.filter(user=user).exists():
+        raise ForbundError(f"{user} är redan ledamot i {group}.")
+    with acting_as(by):
+        return PreparatoryGroupMember.objects.create(
+            group=group, user=user, organisation=organisation
+        )
+
+
+@transaction.atomic
+def remove_group_member(member, *, by: User | None = None) -> None:
+    with acting_as(by):
+        member.delete()

@@ -8,7 +8,7 @@ from samsyn.pipeline.models import Idea, Measure, Need
 
 def access_need(user: User, pk: int) -> Need:
     return get_object_or_404(
-        Need.objects.visible_to(user).select_related("forbund__organisation"), pk=pk
+        Need.objects.visible_to(user).select_related("forbund__organisation", "group"), pk=pk
     )
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from samsyn.parties.choices import OrganisationKind, Role
 from samsyn.parties.models import Forbund, ForbundRole, Organisation, User
-from samsyn.parties.services import create_forbund
+from samsyn.parties.services import add_group_member, create_forbund, create_group
 from samsyn.pipeline import services
 from samsyn.pipeline.models import Idea, Measure, Need
 from samsyn.pipeline.steps import (
@@ -146,6 +146,16 @@ class Demo:
             self.af.pk: self.users["david"],
             self.vgr.pk: self.users["eva"],
         }
+        # Sjuhärad prepares in one beredningsgrupp with a named representative per party;
+        # Älv och Kust has none: there the förbundschef prepares with the parties.
+        self.group = create_group(self.sjuharad, "Beredningsgruppen Sjuhärad")
+        for username, org in (
+            ("bertil", self.boras),
+            ("cecilia", self.fk),
+            ("david", self.af),
+            ("eva", self.vgr),
+        ):
+            add_group_member(self.group, self.users[username], org)
         self.build_sjuharad()
         self.build_alv_och_kust()
         latest = self.today - dt.timedelta(days=STORY_ENDS_DAYS_AGO)
@@ -166,6 +176,7 @@ class Demo:
             is_finsam_target_group=finsam,
             identified_on=self.next_day(),
             in_preparatory_structure=True,
+            group=self.group if forbund == self.sjuharad else None,
         )
 
     # Track E -------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.parties.choices import OrganisationKind
-from samsyn.parties.models import Forbund, Organisation
+from samsyn.parties.models import Forbund, Organisation, PreparatoryGroup
 from samsyn.pipeline.models import Idea, IdeaParty, Measure, Need
 from samsyn.pipeline.services import idea_party_choices
 from samsyn.pipeline.steps import Forum, StopReason
@@ -80,8 +80,17 @@ class NeedForm(VersionedForm):
             "is_finsam_target_group",
             "identified_on",
             "in_preparatory_structure",
+            "group",
         ]
         widgets = {"identified_on": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, forbund: Forbund | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        forbund = forbund or (self.instance.forbund if self.instance.forbund_id else None)
+        group = self.fields["group"]
+        group.queryset = PreparatoryGroup.objects.filter(forbund=forbund)
+        group.empty_label = _("Förbundschefen med parterna (ingen beredningsgrupp)")
+        group.label = _("Identifierat i")
 
 
 class IdeaForm(VersionedForm):

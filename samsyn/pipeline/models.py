@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from samsyn.parties.bounds import Bounded
-from samsyn.parties.models import Forbund, Organisation
+from samsyn.parties.models import Forbund, Organisation, PreparatoryGroup
 from samsyn.pipeline.querysets import NeedQuerySet, TrackQuerySet
 from samsyn.pipeline.steps import (
     Forum,
@@ -44,6 +44,15 @@ class Need(Versioned):
     happened_fields = ("identified_on",)
     in_preparatory_structure = models.BooleanField(
         _("identifierat i förbundets beredningsstruktur"), default=True
+    )
+    # None: identified by the förbundschef with the parties (no beredningsgrupp).
+    group = models.ForeignKey(
+        PreparatoryGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="needs",
+        verbose_name=_("beredningsgrupp"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -175,6 +184,16 @@ class IdeaParty(Bounded):
     happened_fields = ("decision_date",)
     decision_reference = models.CharField(
         _("beslutets diarienummer eller paragraf"), max_length=100, blank=True
+    )
+    # B1: who recorded the party's word, and whether the kansli did so on the party's behalf.
+    mandate_on_behalf = models.BooleanField(
+        _("mandatet registrerat av kansliet för partens räkning"), default=False
+    )
+    decision_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_on_behalf = models.BooleanField(
+        _("beslutet registrerat av kansliet för partens räkning"), default=False
     )
     history = HistoricalRecords()
 

@@ -290,6 +290,22 @@ def r7_only_owner_submits(facts: IdeaFacts, actor_organisation_id: int | None) -
 # R8 ------------------------------------------------------------------------------------------
 
 
+def b1_party_word_is_its_own(
+    party_name: str, party_id: int, actor_organisation_id: int | None, actor_is_kansli: bool
+) -> list[Violation]:
+    """B1: a party's mandate and formal decision are set by its own representatives, or by the
+    kansli on the party's behalf (recorded as such); never by another party's representative."""
+    if actor_organisation_id == party_id or actor_is_kansli:
+        return []
+    return [
+        Violation(
+            "B1",
+            f"Bara {party_name}s egna företrädare, eller kansliet för partens räkning, kan "
+            f"registrera partens mandat och formella beslut (B1).",
+        )
+    ]
+
+
 @dataclass(frozen=True)
 class BudgetLine:
     label: str

@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from samsyn.parties import bounds
-from samsyn.parties.choices import FINSAM_PARTY_KINDS, OrganisationKind
+from samsyn.parties.access import role_in
+from samsyn.parties.choices import FINSAM_PARTY_KINDS, OrganisationKind, Role
 from samsyn.parties.history import acting_as
 from samsyn.parties.models import Forbund, Organisation, User
 from samsyn.pipeline import rules
@@ -78,13 +79,33 @@ NEED_FIELDS = (
     "is_finsam_target_group",
     "identified_on",
     "in_preparatory_structure",
+    "group",
 )
+
+
+def _check_need_group(need: Need) -> None:
+    """A need is identified in one of its förbund's beredningsgrupper, or by the förbundschef
+    with the parties (no group)."""
+    group = need.group
+    if group is None:
+        return
+    if group.forbund_id != need.forbund_id:
+        raise PipelineError(
+            "Beredningsgruppen hör inte till behovets förbund; välj en av förbundets "
+            "beredningsgrupper eller ”förbundschefen med parterna”."
+        )
+    if not need.in_preparatory_structure:
+        raise PipelineError(
+            "Ett behov som identifierats i en beredningsgrupp är identifierat i förbundets "
+            "beredningsstruktur."
+        )
 
 
 @transaction.atomic
 def record_need(forbund: Forbund, *, by: User, **data: Any) -> Need:
     need = Need(forbund=forbund, created_by=by, **{f: data[f] for f in NEED_FIELDS if f in data})
     need._history_user = by
+    _check_need_group(need)
     need.full_clean()
     need.save()
     return need
@@ -97,6 +118,7 @@ def update_need(need: Need, *, by: User, expected_version: int | None, **data: A
     for f in changed:
         setattr(need, f, data[f])
     if changed:
+        _check_need_group(need)
         need.full_clean()
         _save_new_version(need, changed, by, "Behovet ändrat")
         # A changed target group changes the facts the rules judge ideas by.
@@ -268,6 +290,19 @@ def _given(value):
     return None if value is KEEP else value
 
 
+def _party_word_on_behalf(idea: Idea, organisation: Organisation, by: User) -> bool:
+    """B1: may `by` set this party's mandate or decision? True when the kansli does so on the
+    party's behalf; refused (PipelineError) for anyone but the party's own representatives."""
+    own = by.organisation_id == organisation.pk
+    is_kansli = by.is_superuser or role_in(by, idea.need.forbund) == Role.KANSLI
+    violations = rules.b1_party_word_is_its_own(
+        organisation.name, organisation.pk, by.organisation_id, is_kansli
+    )
+    if violations:
+        raise PipelineError(violations)
+    return not own
+
+
 @transaction.atomic
 def set_idea_party(
     idea: Idea,
@@ -318,19 +353,37 @@ def set_idea_party(
         party.performs_rehabilitation = performs_rehabilitation
     if representative not in (KEEP, None):
         party.representative = representative
-    if mandate is True and party.mandate_confirmed_at is None:
+    sets_mandate = (mandate is True and party.mandate_confirmed_at is None) or (
+        mandate is False and party.mandate_confirmed_at is not None
+    )
+    dates_mandate = (
+        mandate is not False
+        and mandate_given_on not in (KEEP, None)
+        and mandate_given_on != party.mandate_given_on
+    )
+    new_decision = (
+        party.decision_date if decision_date is KEEP else decision_date,
+        party.decision_reference if decision_reference in (KEEP, None) else decision_reference,
+    )
+    sets_decision = new_decision != (party.decision_date, party.decision_reference)
+    on_behalf = False
+    if sets_mandate or dates_mandate or sets_decision:
+        on_behalf = _party_word_on_behalf(idea, organisation, by)
+    if sets_mandate and mandate:
         party.mandate_confirmed_at = timezone.now()
         party.mandate_confirmed_by = by
-    elif mandate is False:
+        party.mandate_on_behalf = on_behalf
+    elif sets_mandate:
         party.mandate_confirmed_at = None
         party.mandate_confirmed_by = None
+        party.mandate_on_behalf = False
         party.mandate_given_on = None
-    if mandate is not False and mandate_given_on not in (KEEP, None):
+    if dates_mandate:
         party.mandate_given_on = mandate_given_on
-    if decision_date is not KEEP:
-        party.decision_date = decision_date
-    if decision_reference not in (KEEP, None):
-        party.decision_reference = decision_reference
+    if sets_decision:
+        party.decision_date, party.decision_reference = new_decision
+        party.decision_recorded_by = by
+        party.decision_on_behalf = on_behalf
     if _created or _party_commitment(party) != before:
         frozen = submitted_violation(idea, f"{organisation}s del i projektet")
         if frozen:

@@ -17,6 +17,16 @@ urlpatterns = [
         parties_views.role_remove,
         name="role_remove",
     ),
+    path(
+        "forbund/<int:pk>/beredningsgrupper/<int:preparatorygroup_pk>/ta-bort/",
+        parties_views.group_remove,
+        name="group_remove",
+    ),
+    path(
+        "forbund/<int:pk>/beredningsgrupper/ledamot/<int:preparatorygroupmember_pk>/ta-bort/",
+        parties_views.group_member_remove,
+        name="group_member_remove",
+    ),
     path("forbund/<int:pk>/behov/", views.need_list, name="need_list"),
     path("forbund/<int:pk>/behov/nytt/", views.need_create, name="need_create"),
     path("behov/<int:pk>/", views.need_detail, name="need"),

@@ -204,7 +204,7 @@ def need_list(request: HttpRequest, pk: int) -> HttpResponse:
 def need_create(request: HttpRequest, pk: int) -> HttpResponse:
     forbund = access_forbund(request.user, pk)
     require(request.user, forbund, Permission.EDIT_PIPELINE)
-    form = NeedForm(request.POST or None)
+    form = NeedForm(request.POST or None, forbund=forbund)
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in services.NEED_FIELDS}
         try:

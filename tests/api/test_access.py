@@ -11,7 +11,7 @@ from tests.factories import NeedFactory, fk, kommun, person
 @pytest.fixture
 def scene(alice, bob, need, idea, measure):
     """Sjuhärad's need, idea (with a party and a transition) and measure (with a transition)."""
-    services.set_idea_party(idea, fk(), by=bob, expected_version=None, mandate=True)
+    services.set_idea_party(idea, fk(), by=alice, expected_version=None, mandate=True)
     services.move_idea(idea, "idea_designed", by=bob)
     services.move_measure(measure, "measure_designed", by=alice)
     idea.refresh_from_db()

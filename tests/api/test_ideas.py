@@ -138,15 +138,15 @@ def test_patch_that_breaks_current_step_is_422(as_user, bob, idea):
 # Parties ---------------------------------------------------------------------------------------
 
 
-def test_put_party_adds_and_updates(as_user, bob, idea):
-    client = as_user(bob)
+def test_put_party_adds_and_updates(as_user, carin, idea):
+    client = as_user(carin)  # B1: FK's own representative sets FK's mandate
     response = party(client, idea.pk, fk(), representative="Karin FK", mandate=True, version=1)
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["version"] == 2
     row = next(p for p in body["parties"] if p["organisation"]["id"] == fk().pk)
     assert row["has_mandate"] is True
-    assert row["mandate_confirmed_by"]["username"] == "bob"
+    assert row["mandate_confirmed_by"]["username"] == "carin"
     assert row["representative"] == "Karin FK"
 
     # Leaving out `mandate` keeps it; a decision is recorded.
@@ -273,11 +273,12 @@ def test_stop_needs_a_reason(as_user, bob, idea):
     assert body["allowed_next_steps"] == []
 
 
-def test_r5_idea_outside_finsam_leaves_the_routine(as_user, bob, idea):
+def test_r5_idea_outside_finsam_leaves_the_routine(as_user, alice, bob, idea):
     client = as_user(bob)
     assert rules_of(move(client, idea.pk, "left_routine")) == {"R5"}
     folkhogskola = Organisation.objects.create(name="Folkhögskolan i Borås", kind="other")
-    assert party(client, idea.pk, folkhogskola, mandate=True).status_code == 200
+    # B1: the kansli records the school's mandate on its behalf.
+    assert party(as_user(alice), idea.pk, folkhogskola, mandate=True).status_code == 200
     response = move(client, idea.pk, "left_routine", note="Dialogen fortsätter med skolan.")
     assert response.status_code == 200, response.content
     body = response.json()["idea"]
@@ -285,19 +286,22 @@ def test_r5_idea_outside_finsam_leaves_the_routine(as_user, bob, idea):
     assert body["left_routine_reason_label"] == "Medfinansierande parter utanför Finsam"
 
 
-def test_r3_and_r4_when_fk_owns(as_user, carin, idea):
+def test_r3_and_r4_when_fk_owns(as_user, alice, carin, idea):
     """FK as owner: R3 conditions at E3; the idea itself cannot be submitted (A9)."""
     client = as_user(carin)
+    kansli = as_user(alice)  # B1: records Borås's word on its behalf
     assert client.patch(f"ideas/{idea.pk}", {"owner_id": fk().pk}).status_code == 200
     for org in (fk(), kommun("1490")):
-        party(client, idea.pk, org, mandate=True, performs_rehabilitation=org != fk())
+        who = client if org == fk() else kansli
+        party(who, idea.pk, org, mandate=True, performs_rehabilitation=org != fk())
     move(client, idea.pk, "idea_designed")
     assert rules_of(move(client, idea.pk, "owner_agreed")) == {"R3"}  # no_other_owner unset
     client.patch(f"ideas/{idea.pk}", {"no_other_owner": True})
     assert move(client, idea.pk, "owner_agreed").status_code == 200
     move(client, idea.pk, "application_drafted")
     for org in (fk(), kommun("1490")):
-        party(client, idea.pk, org, performs_rehabilitation=org != fk(), decision_date="2026-05-01")
+        who = client if org == fk() else kansli
+        party(who, idea.pk, org, performs_rehabilitation=org != fk(), decision_date="2026-05-01")
     assert move(client, idea.pk, "parties_decided", forum="parterna").status_code == 200
     # Submission is the application's (A9); R4 is judged there (tests/calls: test_r4_…).
     assert rules_of(move(client, idea.pk, "submitted")) == {"A9"}

@@ -33,14 +33,16 @@ PINNED = {
     "/projektideer/{idea}/": 15,  # + parties still to add; + whether the reader is project staff
     "/forbund/{forbund}/?track=F": 11,
     "/insatser/{measure}/": 11,  # + whether the reader is project staff (link to participants)
-    "/uppfoljning/": 39,  # + the per-unit grouping that disclosure control needs
+    # + the per-unit grouping that disclosure control needs (1); + the beredningsgrupper offered
+    # in the filter and the per-group figures (three grouped counts and the groups' names).
+    "/uppfoljning/": 45,
     "/utlysningar/": 9,
     "/moten/": 9,
     "/api/v1/ideas?step=running": 4,
     "/api/v1/ideas/{idea}": 3,
     "/api/v1/needs": 3,
     "/api/v1/measures": 4,
-    "/api/v1/followup": 22,
+    "/api/v1/followup": 26,  # + the per-group figures
     "/api/v1/followup/indicators": 7,  # + the per-unit grouping that disclosure control needs
     "/api/v1/followup/national": 12,
     "/api/v1/meetings": 3,

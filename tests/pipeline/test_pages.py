@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import URLPattern, reverse
 
+from samsyn.parties.models import PreparatoryGroup, PreparatoryGroupMember
 from samsyn.pipeline import urls as pipeline_urls
 from samsyn.pipeline.models import Idea, IdeaTransition, Need
 from samsyn.pipeline.services import create_idea, create_measure, record_need
@@ -205,6 +206,11 @@ def _pipeline_urls_for(need: Need, idea: Idea, measure) -> list[str]:
         "idea": idea.pk,
         "measure": measure.pk,
     }
+    # The förbund's own beredningsgrupp and a member, for the group pages.
+    group = PreparatoryGroup.objects.create(forbund=need.forbund, name="Beredningsgruppen")
+    member = PreparatoryGroupMember.objects.create(
+        group=group, user=need.created_by, organisation=kommun("1490")
+    )
     urls = []
     for pattern in pipeline_urls.urlpatterns:
         assert isinstance(pattern, URLPattern)
@@ -225,6 +231,10 @@ def _pipeline_urls_for(need: Need, idea: Idea, measure) -> list[str]:
             kwargs["organisation_pk"] = kommun("1490").pk
         if "user_pk" in route:
             kwargs["user_pk"] = need.created_by_id
+        if "preparatorygroup_pk" in route:
+            kwargs["preparatorygroup_pk"] = group.pk
+        if "preparatorygroupmember_pk" in route:
+            kwargs["preparatorygroupmember_pk"] = member.pk
         urls.append(reverse(pattern.name, kwargs=kwargs))
     return urls
 

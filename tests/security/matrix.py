@@ -53,7 +53,15 @@ from samsyn.meetings.models import (
 )
 from samsyn.meetings.services import issue_calendar_token
 from samsyn.parties.choices import OrganisationKind, Role
-from samsyn.parties.models import ApiToken, Forbund, ForbundRole, Organisation, User
+from samsyn.parties.models import (
+    ApiToken,
+    Forbund,
+    ForbundRole,
+    Organisation,
+    PreparatoryGroup,
+    PreparatoryGroupMember,
+    User,
+)
 from samsyn.parties.services import issue_api_token
 from samsyn.pipeline.models import Idea, IdeaParty, IdeaTransition, Measure, Need
 from samsyn.pipeline.steps import Forum, IdeaStep, MeasureStep
@@ -175,8 +183,15 @@ def build_side(*, foreign: bool) -> Side:
     kansli = side.users["kansli"]
 
     o = side.objects
+    o["preparatory_group"] = PreparatoryGroup.objects.create(
+        forbund=forbund, name=f"Beredningsgruppen{secret}", **pk()
+    )
+    o["preparatory_group_member"] = PreparatoryGroupMember.objects.create(
+        group=o["preparatory_group"], user=side.users["beredning"], organisation=home, **pk()
+    )
     o["need"] = Need.objects.create(
         forbund=forbund,
+        group=o["preparatory_group"],
         title=f"Behov{secret}",
         target_group=f"Unga vuxna{secret}",
         description=f"Kartlagt{secret}",

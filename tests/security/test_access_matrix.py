@@ -315,11 +315,11 @@ NETWORK_KINDS = {"network", "network_meeting"}
 
 def expected_own(route: Route, kind: str, role: str, view) -> set[int]:
     """What a role gets for a page of its own förbund's object. Derived from the role and the
-    page, not listed per URL: an edit page is one whose name ends in _edit, _create or
-    _manage, and the change log is the kansli's like them; the beredningsgrupp edits the
-    pipeline (samsyn.pipeline's views) but only the kansli plans meetings and manages the
-    förbund (parties.access, meetings.access)."""
-    edit = route.name.endswith(("_edit", "_create", "_manage", "change_log"))
+    page, not listed per URL: an edit page is one whose name ends in _edit, _create, _manage or
+    _remove (a removal's confirmation page), and the change log is the kansli's like them;
+    the beredningsgrupp edits the pipeline (samsyn.pipeline's views) but only the kansli plans
+    meetings and manages the förbund (parties.access, meetings.access)."""
+    edit = route.name.endswith(("_edit", "_create", "_manage", "_remove", "change_log"))
     if role == "anonymous":
         return {302}
     if "participant" in route.name:  # participants: the project's staff only
@@ -375,6 +375,7 @@ PARAMETER_ALIASES = {
     "owner": "organisation",
     "assignment": "governmentassignment",
     "part": "assignmentpart",
+    "group": "preparatorygroup",
 }
 API_ALLOWED = {401, 403, 404, 405, 422}
 
