@@ -22,6 +22,7 @@ from samsyn.followup import services as followup
 from samsyn.http import CONFIRMED
 from samsyn.meetings import services as meetings
 from samsyn.meetings.models import Meeting
+from samsyn.parties import services as parties
 from tests.auth import log_in
 from tests.calls.conftest import make_call, stina  # noqa: F401 (fixture)
 from tests.factories import IdeaFactory, NeedFactory, add_party, kommun, region
@@ -79,6 +80,9 @@ def clicks(sjuharad, alice, bob, erik, stina, beredning, network):  # noqa: F811
     call = make_call(stina)
     principle = Principle.objects.filter(call=call).first()
     plan = call.regional_plan
+    group = parties.create_group(sjuharad, "Södra gruppen", by=alice)
+    member = parties.add_group_member(group, bob, kommun("1490"), by=alice)
+    spare = parties.create_group(sjuharad, "Tillfälliga gruppen", by=alice)
     calls.set_plan_principle(plan, "V1", by=stina, name="Förankring", weight=1)
     item = meetings.add_agenda_item(beredning, by=alice, title="Aktuellt")
     meetings.add_agenda_item(beredning, by=alice, title="Övrigt")
@@ -104,6 +108,12 @@ def clicks(sjuharad, alice, bob, erik, stina, beredning, network):  # noqa: F811
         "plan_principle_remove": (
             stina,
             reverse("plan_principle_remove", args=[plan.nuts2_code, "V1"]),
+            {},
+        ),
+        "group_remove": (alice, reverse("group_remove", args=[sjuharad.pk, spare.pk]), {}),
+        "group_member_remove": (
+            alice,
+            reverse("group_member_remove", args=[sjuharad.pk, member.pk]),
             {},
         ),
         "participant_erase": (bob, reverse("participant_erase", args=[participant.pk]), {}),

@@ -35,7 +35,7 @@ PINNED = {
     "/insatser/{measure}/": 11,  # + whether the reader is project staff (link to participants)
     # + the per-unit grouping that disclosure control needs (1); + the beredningsgrupper offered
     # in the filter and the per-group figures (three grouped counts and the groups' names).
-    "/uppfoljning/": 45,
+    "/uppfoljning/": 44,
     "/utlysningar/": 9,
     "/moten/": 9,
     "/api/v1/ideas?step=running": 4,

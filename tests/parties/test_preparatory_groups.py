@@ -398,17 +398,17 @@ def test_b1_only_own_representative_sets_mandate_through_page_and_api(client, fk
     idea = fk_party_idea
     log_in(client, bob)
     response = client.post(
-        reverse("idea_party", args=[idea.pk]),
+        reverse("idea_party_edit", args=[idea.pk, fk().pk]),
         {
-            "organisation": fk().pk,
             "is_cofinancier": "on",
             "mandate": "on",
+            "mandate_given_on": "2026-05-01",
             "version": idea.version,
         },
     )
     assert response.status_code == 200
     assert "egna företrädare" in response.content.decode()
-    put = api(bob).put(f"ideas/{idea.pk}/parties/{fk().pk}", {"mandate": True})
+    put = api(bob).patch(f"ideas/{idea.pk}/parties/{fk().pk}", {"mandate": True})
     assert put.status_code == 422, put.content
     assert {v["rule"] for v in put.json()["violations"]} == {"B1"}
     row = IdeaParty.objects.get(idea=idea, organisation=fk())
