@@ -70,7 +70,7 @@
   }
 
   function update(wrapper) {
-    var scrolls = wrapper.scrollWidth > wrapper.clientWidth + 1;
+    var scrolls = wrapper.scrollWidth > wrapper.clientWidth + 1;  // only sideways: overflow-y is hidden
     wrapper.classList.toggle("scrolls", scrolls);
     if (scrolls) {
       wrapper.setAttribute("role", "region");
