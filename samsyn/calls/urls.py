@@ -31,6 +31,16 @@ urlpatterns = [
         name="application_create",
     ),
     path("ansokningar/<int:pk>/", views.application_detail, name="application"),
+    path(
+        "ansokningar/<int:pk>/dokument.docx",
+        views.application_document_docx,
+        name="application_document_docx",
+    ),
+    path(
+        "ansokningar/<int:pk>/dokument.pdf",
+        views.application_document_pdf,
+        name="application_document_pdf",
+    ),
     path("ansokningar/<int:pk>/andra/", views.application_edit, name="application_edit"),
     path("ansokningar/<int:pk>/budget/", views.application_budget, name="application_budget"),
     path(

@@ -22,6 +22,7 @@ from samsyn.calls.access import (
     can_see_ranking,
 )
 from samsyn.calls.choices import CALL_PHASES, ApplicationStatus, CallPhase, CostCategory
+from samsyn.calls.document import application_docx, application_pdf
 from samsyn.calls.export import paper_pdf, paper_xlsx
 from samsyn.calls.filters import CallFilter
 from samsyn.calls.forms import (
@@ -512,6 +513,25 @@ def _application_context(request, app: Application, **extra) -> dict:
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     app = access_application(request.user, pk)
     return render(request, "calls/application.html", _application_context(request, app))
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@login_required
+def application_document_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    app = access_application(request.user, pk)
+    response = HttpResponse(application_docx(app), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="ansokan-{app.pk}.docx"'
+    return response
+
+
+@login_required
+def application_document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    app = access_application(request.user, pk)
+    response = HttpResponse(application_pdf(app), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="ansokan-{app.pk}.pdf"'
+    return response
 
 
 @login_required
