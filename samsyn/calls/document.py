@@ -62,10 +62,20 @@ def _kr(value: int) -> str:
     return f"{tal(value)} kr"
 
 
+def _recorded_by(party: IdeaParty) -> str:
+    user = party.decision_recorded_by
+    if user is None:
+        return "–"
+    name = user.get_full_name() or user.username
+    return f"{name} (kansliet, för partens räkning)" if party.decision_on_behalf else name
+
+
 def sections(app: Application) -> list[Section]:
     idea = app.idea
     need = idea.need
-    parties = list(IdeaParty.objects.filter(idea=idea).select_related("organisation"))
+    parties = list(
+        IdeaParty.objects.filter(idea=idea).select_related("organisation", "decision_recorded_by")
+    )
     lines = list(app.budget_lines.all())
     cofinancing = list(
         app.cofinancing.select_related("organisation").order_by("organisation__name")
@@ -111,7 +121,14 @@ def sections(app: Application) -> list[Section]:
     anchoring = Section(
         "5. Förankring hos parterna",
         [] if parties else [EMPTY],
-        header=["Part", "Företrädare", "Mandat gavs", "Formellt beslut", "Diarienummer/paragraf"],
+        header=[
+            "Part",
+            "Företrädare",
+            "Mandat gavs",
+            "Formellt beslut",
+            "Diarienummer/paragraf",
+            "Beslutet registrerat av",
+        ],
         rows=[
             [
                 str(p.organisation),
@@ -119,6 +136,7 @@ def sections(app: Application) -> list[Section]:
                 _date(p.mandate_given_on),
                 _date(p.decision_date) if p.decision_date else "Beslut saknas",
                 _text(p.decision_reference),
+                _recorded_by(p),
             ]
             for p in parties
         ],

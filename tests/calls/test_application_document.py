@@ -13,7 +13,7 @@ from django.urls import reverse
 from samsyn.calls.document import EMPTY
 from samsyn.pipeline import services as pipeline
 from tests.auth import log_in
-from tests.calls.conftest import ready_application
+from tests.calls.conftest import TODAY, ready_application
 from tests.factories import kommun, region
 
 ORDER = [
@@ -33,6 +33,7 @@ CHANGED_BY = {
     "2. Mål": "alice",
     "3. Metod och aktiviteter": "alice",
     "4. Organisation och kapacitet": "bob",
+    "5. Förankring hos parterna": "bob",
     "7. Budget per år och kostnadsslag (kr)": "bob",
     "8. Medfinansiering per finansiär": "bob",
     "9. Tidsplan": "bob",
@@ -47,10 +48,20 @@ def app(idea, regional_call, alice, bob):
         expected_version=None,
         purpose="Arbetsträning i samverkan.",
         goals="Hälften av deltagarna i arbete eller studier.",
-        implementation="Stegvis arbetsträning med handledare.",
+        implementation="=Stegvis arbetsträning med handledare.",
     )
     pipeline.update_need(
         idea.need, by=alice, expected_version=None, description="Långa sjukskrivningar."
+    )
+    # Bob records Borås' decision after Alice wrote the goals: the idea's newest history
+    # record is then his, yet the goals are still Alice's.
+    pipeline.set_idea_party(
+        idea,
+        kommun("1490"),
+        by=bob,
+        expected_version=None,
+        decision_date=TODAY,
+        decision_reference="KS § 112",
     )
     return ready_application(
         idea, regional_call, bob, cofin={kommun("1490"): 1_234_567, region("14"): 300_000}
@@ -110,7 +121,8 @@ def _assert_document(text: str, names: dict[str, str]) -> None:
     assert "1\u202f234\u202f567 kr" in cofin and "300\u202f000 kr" in cofin
     assert "1\u202f534\u202f567 kr" in cofin  # the sum, exact to the krona
     assert "400\u202f000 kr" in cofin  # the EU share asked for
-    assert "Borås" in parts["5. Förankring hos parterna"]
+    anchoring = parts["5. Förankring hos parterna"]
+    assert "Borås" in anchoring and "KS § 112" in anchoring and f"{TODAY:%Y-%m-%d}" in anchoring
     assert "1\u202f000\u202f000" in parts["7. Budget per år och kostnadsslag (kr)"]
     assert EMPTY in parts["6. Horisontella principer"]  # no field in Samsyn: said, not invented
     assert "Pia Projektledare" in parts["4. Organisation och kapacitet"]
@@ -124,7 +136,10 @@ def _names(*users) -> dict[str, str]:
 def test_application_document_docx_in_esf_order(client, app, alice, bob):
     log_in(client, bob)
     data = _download(client, app, "Ladda ner ansökan som Word (docx)")
-    _assert_document("\n".join(_docx_lines(data)), _names(alice, bob))
+    lines = _docx_lines(data)
+    _assert_document("\n".join(lines), _names(alice, bob))
+    # Through the one export writer: typed text that starts like a formula stays text.
+    assert "'=Stegvis arbetsträning med handledare." in lines
 
 
 def test_application_document_pdf_in_esf_order(client, app, alice, bob):
