@@ -58,4 +58,20 @@ class GroupMemberForm(forms.Form):
             kind=OrganisationKind.FORBUND
         ).order_by("kind", "name")
 
-    clean_username = RoleForm.clean_username
+    def clean(self):
+        # Looked up among the party's own people only: an unknown name and a person elsewhere
+        # get the same answer, so the form tells no one who exists in another förbund.
+        data = super().clean()
+        organisation, username = data.get("organisation"), data.get("username", "").strip()
+        if organisation is not None and username:
+            user = User.objects.filter(
+                username=username, is_active=True, organisation=organisation
+            ).first()
+            if user is None:
+                self.add_error(
+                    "username",
+                    f"Det finns ingen aktiv användare med det användarnamnet hos {organisation}.",
+                )
+            else:
+                data["username"] = user
+        return data

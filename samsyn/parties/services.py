@@ -183,7 +183,9 @@ def add_group_member(group, user: User, organisation: Organisation, *, by: User 
     if not group.forbund.members.filter(pk=organisation.pk).exists():
         raise ForbundError(f"{organisation} är inte medlem i förbundet.")
     if user.organisation_id != organisation.pk:
-        raise ForbundError(f"{user} arbetar inte hos {organisation} och kan inte företräda den.")
+        raise ForbundError(
+            f"Det finns ingen aktiv användare med det användarnamnet hos {organisation}."
+        )
     if group.members.filter(user=user).exists():
         raise ForbundError(f"{user} är redan ledamot i {group}.")
     with acting_as(by):

@@ -25,7 +25,7 @@ from django.urls import reverse
 
 import samsyn
 from samsyn.meetings import services as meetings
-from samsyn.parties.models import User
+from samsyn.parties.models import PreparatoryGroup, User
 from samsyn.parties.services import issue_api_token
 from tests.api.conftest import ApiClient
 from tests.auth import log_in
@@ -140,6 +140,18 @@ def probe_change_log_api(client, s, name, user_id):
     return api.get(f"forbund/{s['forbund'].pk}/history", user=user_id), user_id
 
 
+def probe_group_member_form(client, s, name, user_id):
+    log_in(client, s["kansli"])
+    group = PreparatoryGroup.objects.get_or_create(forbund=s["forbund"], name="Gruppen")[0]
+    data = {
+        "action": "group_member",
+        "group": group.pk,
+        "username": name,
+        "organisation": kommun("1490").pk,
+    }
+    return client.post(reverse("forbund_manage", args=[s["forbund"].pk]), data), name
+
+
 def probe_login(client, s, name, user_id):
     return client.post(reverse("login"), {"username": name, "password": "fel-lösenord"}), name
 
@@ -147,6 +159,7 @@ def probe_login(client, s, name, user_id):
 PROBES = {
     "samsyn.followup.forms.StaffForm": [probe_staff_form],
     "samsyn.meetings.forms.AttendeeForm": [probe_attendee_form],
+    "samsyn.parties.forms.GroupMemberForm": [probe_group_member_form],
     "samsyn.audit.filters.ChangeFilter": [probe_change_log_filter, probe_change_log_api],
     "api:AttendeeIn": [probe_attendee_api],
     "login": [probe_login],
