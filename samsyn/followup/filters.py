@@ -73,7 +73,7 @@ class FollowupFilter(django_filters.FilterSet):
                 .select_related("forbund__organisation")
                 .order_by("forbund__organisation__name", "name")
             )
-            self._groups = [("", "---------"), *((g.pk, f"{g.forbund} – {g.name}") for g in groups)]
+            self._groups = [("", "Alla"), *((g.pk, f"{g.forbund} – {g.name}") for g in groups)]
         return self._groups
 
     def in_forbund(self, queryset, name, value):

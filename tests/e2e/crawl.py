@@ -196,6 +196,8 @@ def text_findings(text: str) -> list[tuple[str, str]]:
         found.append(("code-name", match))
     for match in dict.fromkeys(LONG_NUMBER.findall(text)):
         found.append(("number", match))
+    if "---------" in text:  # Django's empty choice: a choice says "Välj …" or "Alla"
+        found.append(("code-name", "---------"))
     return found
 
 

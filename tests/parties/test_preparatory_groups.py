@@ -108,7 +108,7 @@ def test_preparatory_group_members_represent_a_party_of_the_forbund(sjuharad, al
         parties.create_group(sjuharad, "beredningsgrupp borås", by=alice)
     with pytest.raises(parties.ForbundError, match="inte medlem i förbundet"):
         parties.add_group_member(group, mallory, kommun("1482"), by=alice)
-    with pytest.raises(parties.ForbundError, match="ingen aktiv användare med det användarnamnet hos"):
+    with pytest.raises(parties.ForbundError, match="ingen aktiv användare med det"):
         parties.add_group_member(group, alice, fk(), by=alice)
     assert group.members.count() == 1
 
