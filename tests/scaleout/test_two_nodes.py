@@ -282,7 +282,7 @@ def test_scaleout_two_nodes_share_login_lockout_cache_tasks_and_files(
     for n, meeting in enumerate(meetings):
         node = (a, b)[n % 2]
         sent = requests.post(f"{node}/api/v1/meetings/{meeting.pk}/send-agenda", headers=token)
-        assert sent.status_code == 202, sent.text
+        assert sent.status_code == 200, sent.text  # an action on the meeting (the API contract)
     from django_tasks_db.models import DBTaskResult
 
     deadline = time.monotonic() + 30
