@@ -209,7 +209,7 @@ def _steps(steps: list[str], labels: type[Choices]) -> list[dict]:
 
 
 class TransitionIn(Input):
-    to: str = Field(description="Steget att gå till (slug), t.ex. idea_designed.")
+    to: str = Field(description="Steget att gå till (slug), till exempel idea_designed.")
     forum: str = Field(
         Forum.BEREDNINGSGRUPP.value, description="Grund: " + ", ".join(Forum.values) + "."
     )

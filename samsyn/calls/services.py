@@ -498,7 +498,13 @@ def set_budget_line(
     _require_draft(application)
     if not (application.starts_on and application.ends_on):
         raise CallsError(
-            [Violation("R8", "Ange projektperioden innan budgeten, så att R8 kan prövas (R8).")]
+            [
+                Violation(
+                    "R8",
+                    "Ange projektperioden innan budgeten, så att Samsyn kan pröva att "
+                    "kostnaderna ligger inom perioden (R8).",
+                )
+            ]
         )
     if amount_sek < 0:
         raise CallsError([Violation("A1", "Belopp anges i hela kronor, inte negativa (A1).")])
@@ -729,7 +735,7 @@ def assess_application(
             by=by,
             forum=Forum.ESF_RADET,
             basis_date=decided_on,
-            note=f"Ej godkänd vid ESF-rådets bedömning ({reference.strip()}): {reason.strip()}",
+            note=f"Inte godkänd vid ESF-rådets bedömning ({reference.strip()}): {reason.strip()}",
         )
     old = application.status
     application.status = ApplicationStatus.APPROVED if approved else ApplicationStatus.NOT_APPROVED
@@ -913,7 +919,8 @@ def declare_jav(
         raise CallsError(
             [
                 Violation(
-                    "J2", "Beskriv omständigheten som gör dig jävig, t.ex. din anställning (J2)."
+                    "J2",
+                    "Beskriv omständigheten som gör dig jävig, till exempel din anställning (J2).",
                 )
             ]
         )

@@ -106,7 +106,7 @@ def _check_kind(kind: str, forbund: Forbund | None, network: Network | None) -> 
     if kind not in MeetingKind.values:
         raise MeetingError(f"Okänd typ av möte: {kind}.")
     if network is not None and kind != MeetingKind.NATVERK:
-        raise MeetingError("Ett nätverks möte är ett nätverksmöte.")
+        raise MeetingError("Ett möte i ett nätverk har typen nätverksmöte.")
     if forbund is not None and kind == MeetingKind.NATVERK:
         raise MeetingError("Ett förbunds möte är beredningsgruppens möte eller ett styrelsemöte.")
 

@@ -66,8 +66,8 @@ def test_a_need_becomes_an_idea_whose_parties_agree_on_an_owner(
     assert need.created_by == alice
 
     # Create an ESF+ idea for it, with Borås as the proposed owner.
-    page.get_by_role("link", name="Ny ESF+-projektidé").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ny ESF+-projektidé")
+    page.get_by_role("link", name="Registrera en ESF+-projektidé").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registrera en ESF+-projektidé")
     check_a11y()
     field(page, "Namn").fill("Vägen till arbete")
     field(page, "Föreslagen projektägare").select_option(label="Borås")

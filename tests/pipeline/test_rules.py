@@ -134,7 +134,7 @@ def test_r2_forbund_cannot_be_project_owner():
 
 R3_FRAGMENTS = {
     "preparatory": "behovet ska ha identifierats i förbundets beredningsstruktur",
-    "other_owner": "ingen annan part ska ha beslutat att vara projektägare",
+    "other_owner": "övriga parter ska ha avstått från att vara projektägare",
     "cofinancing": "alla medverkande parter ska medfinansiera",
     "target_group": "målgruppen ska vara Finsams målgrupp",
     "finsam_parties": "medverkande och medfinansierande parter ska vara Finsam-parter",

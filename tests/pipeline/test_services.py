@@ -286,7 +286,7 @@ def test_r3_fk_owner_refused_until_no_other_party_decided_to_own(sjuharad, carin
     with pytest.raises(PipelineError) as refusal:
         services.move_idea(idea, IdeaStep.OWNER_AGREED, by=carin)
     assert refused(refusal.value) == {"R3"}
-    assert "ingen annan part ska ha beslutat att vara projektägare" in str(refusal.value)
+    assert "övriga parter ska ha avstått från att vara projektägare" in str(refusal.value)
     assert idea_state(idea) == before
 
 
