@@ -315,7 +315,7 @@ def test_r5_left_routine_only_when_outside_finsam(sjuharad, alice):
         services.move_idea(inside, IdeaStep.LEFT_ROUTINE, by=alice, note="Vill inte")
     assert refused(refusal.value) == {"R5"}
     assert "Idén ligger inom Finsam" in str(refusal.value)
-    assert "stoppa idén och ange skälet" in str(refusal.value)
+    assert "Stoppa då idén och ange skälet" in str(refusal.value)
     assert idea_state(inside) == before
 
     # The target group turns out not to be Finsam's: the idea leaves with that reason.
