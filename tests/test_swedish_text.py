@@ -407,3 +407,15 @@ def test_buttons_start_with_the_action():
     buttons = button_texts()
     assert len(buttons) > 50
     assert [(where, s) for where, s in buttons if _first_word(s) not in VERBS] == []
+
+
+def test_sentences_say_who_does_what():
+    """Active voice when the doer is known: ”Bara kansliet kan registrera beslutet”, not
+    ”Beslutet registreras av kansliet”. Short labels (”Justeras av:”) are not sentences."""
+    passive = re.compile(r"\b\w{4,}s(?: inte| bara)? av\b")
+    bad = [
+        f"{where}: {s!r}"
+        for where, s in SHOWN
+        if len(s.split()) >= 5 and passive.search(s) and not s.rstrip().endswith(":")
+    ]
+    assert bad == []

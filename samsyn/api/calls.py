@@ -676,8 +676,8 @@ def _recorder(request: HttpRequest, application_id: int) -> tuple[User, Applicat
 )
 def assessment(request: HttpRequest, application_id: int, payload: AssessmentIn):
     """ESF-rådets bedömning: godkänd för prioritering eller inte godkänd (då avslutad, och idén
-    går till rejected). Registreras av projektägarens företrädare, kansliet eller den som
-    förvaltar utlysningen."""
+    går till `rejected`). Projektägarens företrädare, kansliet eller den som förvaltar
+    utlysningen registrerar den."""
     user, application = _recorder(request, application_id)
     data = payload.model_dump()
     services.assess_application(application, by=user, expected_version=data.pop("version"), **data)

@@ -201,7 +201,9 @@ def _read_checked(source: Path, tmp: Path) -> dict:
         with tarfile.open(source, "r:gz") as archive:
             members = {m.name: m for m in archive.getmembers() if m.isfile()}
             if MANIFEST not in members:
-                raise BackupError("Arkivet saknar manifest.json; det är ingen säkerhetskopia av Samsyn.")
+                raise BackupError(
+                    "Arkivet saknar manifest.json; det är ingen säkerhetskopia av Samsyn."
+                )
             manifest = json.load(archive.extractfile(members[MANIFEST]))
             if manifest.get("format_version") != FORMAT_VERSION:
                 raise BackupError(

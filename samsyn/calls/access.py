@@ -97,8 +97,8 @@ def can_record_decision(user: User, application: Application) -> Decision:
         return Decision(True)
     return Decision(
         False,
-        "Beslut om ansökan registreras av projektägarens företrädare, förbundets kansli eller "
-        "den som förvaltar utlysningen.",
+        "Bara projektägarens företrädare, förbundets kansli eller den som förvaltar "
+        "utlysningen kan registrera beslut om ansökan.",
     )
 
 

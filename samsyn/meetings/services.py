@@ -581,7 +581,7 @@ def track_assignment(
     *, by: User, forbund: Forbund | None = None, network: Network | None = None, **data: Any
 ) -> GovernmentAssignment:
     if (forbund is None) == (network is None):
-        raise MeetingError("Ett regeringsuppdrag följs av ett förbund eller ett nätverk.")
+        raise MeetingError("Välj ett förbund eller ett nätverk som följer regeringsuppdraget.")
     assignment = GovernmentAssignment(
         forbund=forbund,
         network=network,

@@ -322,8 +322,8 @@ def r8_budget_within_period(
         Violation(
             "R8",
             f"Budgetposten {line.label} ({line.starts_on:%Y-%m-%d}–{line.ends_on:%Y-%m-%d}) ligger "
-            f"utanför projektperioden {period_start:%Y-%m-%d}–{period_end:%Y-%m-%d}. Arbete före "
-            "och efter projektperioden finansieras inte av ESF+ (R8).",
+            f"utanför projektperioden {period_start:%Y-%m-%d}–{period_end:%Y-%m-%d}. ESF+ "
+            "finansierar inte arbete före och efter projektperioden (R8).",
         )
         for line in outside
     ]
@@ -354,7 +354,7 @@ def r9_programme_area(
         violations.append(
             Violation(
                 "R9",
-                f"Programområde {area.code} ({area.name}) kan bara sökas av {allowed} (R9).",
+                f"Bara {allowed} kan söka i programområde {area.code} ({area.name}) (R9).",
             )
         )
     codes = set(nuts2_codes)

@@ -9,8 +9,8 @@ from samsyn.audit.backup import default_name, write_backup
 
 class Command(BaseCommand):
     help = (
-        "Skriver en säkerhetskopia (tar.gz) med hela databasen, historiken och alla uppladdade filer. "
-        "Personnummer finns bara krypterade i den, som i databasen."
+        "Skriver en säkerhetskopia (tar.gz) med hela databasen, historiken och alla "
+        "uppladdade filer. Personnummer finns bara krypterade i den, som i databasen."
     )
 
     def add_arguments(self, parser):
