@@ -419,3 +419,14 @@ def test_sentences_say_who_does_what():
         if len(s.split()) >= 5 and passive.search(s) and not s.rstrip().endswith(":")
     ]
     assert bad == []
+
+
+def test_links_say_what_they_do_not_just_a_file_format():
+    """”Ladda ner som CSV”, not a bare ”csv” link; the same words on every page."""
+    bare = re.compile(r"<a\b[^>]*>\s*(csv|xlsx|json|pdf|docx|word|excel|schema)\s*</a>", re.I)
+    bad = [
+        f"{p.relative_to(ROOT)}: {m.group(0)}"
+        for p in TEXT_TEMPLATES
+        for m in bare.finditer(p.read_text(encoding="utf-8"))
+    ]
+    assert bad == []
