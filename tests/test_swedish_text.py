@@ -3,6 +3,12 @@
 Checked over the templates and the code as they are written, so a new page gets the same:
 numbers through one filter (`tal`), dates that never break in a table cell, Swedish
 quotation marks, no rule id standing alone, no environment variable shown to a user.
+
+And klarspråk, class by class, over every template and every Swedish string in the code:
+no officialese or abbreviations (inte, till exempel), du to the reader, ”Swedish quotes”,
+rule ids only in parentheses after the sentence, no English or code words, one word for one
+thing (the glossary below), no yes/no question that starts with a negation, active voice
+when the doer is known, buttons that start with the action and links that say what they do.
 """
 
 from __future__ import annotations
