@@ -101,7 +101,7 @@ class Violations(Schema):
                         {
                             "rule": "",
                             "code": "required",
-                            "message": "title: Fältet måste anges.",
+                            "message": "title: Fyll i fältet.",
                             "field": "title",
                         },
                     ]

@@ -57,7 +57,7 @@ def can_review(user: User, call: Call) -> Decision:
     )
 
 
-RANKING_REFUSAL = "Prioriteringen är för dem som förvaltar eller bereder utlysningen."
+RANKING_REFUSAL = "Bara de som förvaltar eller bereder utlysningen ser prioriteringen."
 
 
 def can_see_ranking(user: User, call: Call) -> Decision:
