@@ -140,9 +140,7 @@ OLD = safe_day(GIVEN)
 NEW = safe_day(OLD - dt.timedelta(days=40))  # another month, in the past
 
 
-def test_the_everyday_story_with_the_keyboard_alone(
-    page, visit, check_a11y, sjuharad, alice
-):
+def test_the_everyday_story_with_the_keyboard_alone(page, visit, check_a11y, sjuharad, alice):
     idea = idea_with_parties(sjuharad, alice)
     services.move_idea(idea, IdeaStep.IDEA_DESIGNED, by=alice, expected_version=idea.version)
     IdeaFactory(need=NeedFactory(forbund=sjuharad), title="Stöd till nyanlända")
