@@ -68,6 +68,15 @@ def assert_focus_shown(page) -> None:
     assert stop["onScreen"], f"fokus är utanför skärmen på {stop['what']}"
 
 
+def assert_on_screen(target: Locator, what: str) -> None:
+    """All of `target` is inside the viewport (not scrolled off the top, say)."""
+    inside = target.evaluate(
+        "el => { const b = el.getBoundingClientRect();"
+        " return b.top >= 0 && b.left >= 0 && b.bottom <= innerHeight && b.right <= innerWidth; }"
+    )
+    assert inside, f"{what} syns inte på skärmen"
+
+
 def focus_by_keyboard(page, target: Locator, what: str, *, back: bool = False) -> None:
     """Press Tab (Shift+Tab when `back`) until `target` has the focus, checking every stop."""
     key = "Shift+Tab" if back else "Tab"
@@ -247,6 +256,7 @@ def test_the_everyday_story_with_the_keyboard_alone(page, visit, check_a11y, sju
     page.keyboard.press("Enter")
     expect(page.get_by_role("combobox", name="Nytt steg")).to_be_focused()
     assert_focus_shown(page)
+    assert_on_screen(page.locator("label[for=id_to]"), "etiketten Nytt steg")
     idea.refresh_from_db()
     assert idea.step == IdeaStep.IDEA_DESIGNED
 
