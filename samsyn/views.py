@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Func, OuterRef, Subquery
+from django.db.models import OuterRef
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from samsyn.parties.models import Forbund
 from samsyn.pipeline.models import Idea, Measure, Need
+from samsyn.pipeline.querysets import count_of
 from samsyn.start import work_for
 
 
@@ -14,12 +15,6 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
-
-
-def _count_of(queryset) -> Subquery:
-    """COUNT(*) of a correlated queryset, as a scalar subquery (COUNT is not seen as an
-    aggregate here, so the subquery has no GROUP BY and always returns one row)."""
-    return Subquery(queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n"))
 
 
 @login_required
@@ -31,9 +26,9 @@ def home(request: HttpRequest) -> HttpResponse:
         Forbund.objects.visible_to(request.user)
         .select_related("organisation")
         .annotate(
-            need_count=_count_of(Need.objects.filter(forbund=OuterRef("pk"))),
-            idea_count=_count_of(Idea.objects.filter(need__forbund=OuterRef("pk"))),
-            measure_count=_count_of(Measure.objects.filter(need__forbund=OuterRef("pk"))),
+            need_count=count_of(Need.objects.filter(forbund=OuterRef("pk"))),
+            idea_count=count_of(Idea.objects.filter(need__forbund=OuterRef("pk"))),
+            measure_count=count_of(Measure.objects.filter(need__forbund=OuterRef("pk"))),
         )
     )
     return render(
