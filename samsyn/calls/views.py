@@ -43,7 +43,7 @@ from samsyn.calls.forms import (
 from samsyn.calls.matching import matching_calls
 from samsyn.calls.models import Application, Call, CallsRole, RegionalPlan
 from samsyn.calls.prioritisation import POSITION_LABELS, paper
-from samsyn.exports import dated, table_response
+from samsyn.exports import DOCX, dated, table_response
 from samsyn.http import Confirmation, confirm_first, post_only
 from samsyn.parties.access import Permission, can
 from samsyn.parties.models import Organisation
@@ -513,9 +513,6 @@ def _application_context(request, app: Application, **extra) -> dict:
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     app = access_application(request.user, pk)
     return render(request, "calls/application.html", _application_context(request, app))
-
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required

@@ -37,7 +37,25 @@
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {
       summary.focus();
+      summary.addEventListener("click", followSummaryLink);
     }
+  }
+
+  // A link in the summary (mouse or Enter) focuses its answer and shows the answer's label or
+  // legend too: the browser alone would scroll the field to the top edge, its label just above.
+  function followSummaryLink(event) {
+    var link = event.target.closest("a[href^='#']");
+    var target = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) {
+      return;
+    }
+    var fieldset = target.closest("fieldset");
+    var legend = fieldset && fieldset.querySelector("legend");
+    var label = document.querySelector("label[for='" + target.id + "']");
+    var caption = legend || label || target;
+    event.preventDefault();
+    caption.scrollIntoView();
+    target.focus({ preventScroll: true });
   }
 
   if (document.readyState === "loading") {
