@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pipeline', '0005_need_group_and_b1'),
+        ('pipeline', '0006_transition_event_date_index'),
     ]
 
     operations = [
