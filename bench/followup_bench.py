@@ -221,6 +221,23 @@ def measure_all() -> None:
             "BETWEEN %s AND %s) GROUP BY mp.organisation_id",
             period,
         ),
+        # ideas_by_group: the same three idea figures per beredningsgrupp, and the groups.
+        (
+            "SELECT n.group_id, COUNT(*) FROM pipeline_idea i JOIN pipeline_need n ON "
+            f"n.id = i.need_id WHERE n.in_preparatory_structure = {true} AND n.identified_on "
+            "BETWEEN %s AND %s GROUP BY 1",
+            period,
+        ),
+        *(
+            (
+                "SELECT n.group_id, COUNT(DISTINCT t.idea_id) FROM pipeline_ideatransition t "
+                "JOIN pipeline_idea i ON i.id = t.idea_id JOIN pipeline_need n ON n.id = "
+                f"i.need_id WHERE t.to_step = '{step}' AND {day} BETWEEN %s AND %s GROUP BY 1",
+                period,
+            )
+            for step in ("submitted", "granted")
+        ),
+        ("SELECT id, name, forbund_id FROM parties_preparatorygroup ORDER BY name", []),
     ]
 
     region_of = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from samsyn.calls.choices import ApplicationStatus, CallsRoleKind
@@ -34,6 +34,34 @@ PREPARING = [
 CLOSED = [IdeaStep.STOPPED, IdeaStep.LEFT_ROUTINE, IdeaStep.REJECTED, IdeaStep.COMPLETED]
 
 
+# A start page shows what waits, not everything: the first few of each list and how many in all.
+SHOWN = 10
+
+
+@dataclass
+class FirstOf:
+    """The first `SHOWN` rows of a list, and how many the whole list has."""
+
+    items: list
+    total: int
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+def first_of(queryset: QuerySet) -> FirstOf:
+    """One query: the first rows of the (ordered) queryset, each carrying the total count."""
+    rows = list(queryset.annotate(list_total=Window(Count("pk")))[:SHOWN])
+    return FirstOf(rows, rows[0].list_total if rows else 0)
+
+
 @dataclass
 class PipelineStep:
     label: str
@@ -45,16 +73,16 @@ class KansliWork:
     forbund: Forbund
     idea_steps: list[PipelineStep]
     measure_steps: list[PipelineStep]
-    minutes_to_approve: list[Meeting]
+    minutes_to_approve: FirstOf
     coming_meetings: list[Meeting]
-    parties_missing: list[IdeaParty]
+    parties_missing: FirstOf
 
 
 @dataclass
 class Work:
     kansli: list[KansliWork] = field(default_factory=list)
-    party_missing: list[IdeaParty] = field(default_factory=list)
-    party_ideas: list[Idea] = field(default_factory=list)
+    party_missing: FirstOf = field(default_factory=lambda: FirstOf([], 0))
+    party_ideas: FirstOf = field(default_factory=lambda: FirstOf([], 0))
     reviewer_calls: list[Call] = field(default_factory=list)
     managed_calls: list[Call] = field(default_factory=list)
     projects: list[ProjectStaff] = field(default_factory=list)
@@ -86,11 +114,11 @@ def kansli_work(forbund: Forbund) -> KansliWork:
         forbund=forbund,
         idea_steps=_steps(Idea.objects.filter(need__forbund=forbund), IdeaStep.choices),
         measure_steps=_steps(Measure.objects.filter(need__forbund=forbund), MeasureStep.choices),
-        minutes_to_approve=list(
+        minutes_to_approve=first_of(
             meetings.filter(starts_at__lt=now, approved_at__isnull=True).order_by("starts_at")
         ),
         coming_meetings=list(meetings.filter(starts_at__gte=now).order_by("starts_at")[:3]),
-        parties_missing=list(missing_parties([forbund.pk])),
+        parties_missing=first_of(missing_parties([forbund.pk])),
     )
 
 
@@ -100,14 +128,14 @@ def work_for(user: User) -> Work:
     work.kansli = [kansli_work(r.forbund) for r in roles if r.role == Role.KANSLI]
     beredning = [r.forbund_id for r in roles if r.role == Role.BEREDNING]
     if beredning and user.organisation_id:
-        work.party_missing = list(missing_parties(beredning, user.organisation_id))
+        work.party_missing = first_of(missing_parties(beredning, user.organisation_id))
         org = user.organisation_id
-        work.party_ideas = list(
+        as_party = IdeaParty.objects.filter(organisation_id=org).values("idea")
+        work.party_ideas = first_of(
             Idea.objects.filter(need__forbund__in=beredning)
-            .filter(Q(parties__organisation_id=org) | Q(owner_id=org))
+            .filter(Q(pk__in=as_party) | Q(owner_id=org))
             .exclude(step__in=CLOSED)
-            .distinct()
-            .order_by("title")
+            .order_by("title", "pk")
         )
     calls_roles = list(CallsRole.objects.filter(user=user))
     plans = {r.regional_plan_id for r in calls_roles if r.role == CallsRoleKind.REVIEWER}

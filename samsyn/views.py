@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from samsyn.parties.models import Forbund
+from samsyn.pipeline.models import Idea, Measure, Need
+from samsyn.pipeline.querysets import count_of
 from samsyn.start import work_for
 
 
@@ -18,13 +20,15 @@ def health(request: HttpRequest) -> JsonResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Start page: the user's own work first, then the förbund they have a role in."""
+    # One count per kind, each a subquery: counting over the joins of needs × ideas × measures
+    # multiplies the rows of a large förbund before DISTINCT removes them again.
     forbund_list = (
         Forbund.objects.visible_to(request.user)
         .select_related("organisation")
         .annotate(
-            need_count=Count("needs", distinct=True),
-            idea_count=Count("needs__ideas", distinct=True),
-            measure_count=Count("needs__measures", distinct=True),
+            need_count=count_of(Need.objects.filter(forbund=OuterRef("pk"))),
+            idea_count=count_of(Idea.objects.filter(need__forbund=OuterRef("pk"))),
+            measure_count=count_of(Measure.objects.filter(need__forbund=OuterRef("pk"))),
         )
     )
     return render(

@@ -104,6 +104,8 @@ def test_refused_step_shows_error_summary_first_and_names_the_page_address(clien
     assert summary, "no error summary"
     assert "Steget sparades inte" in summary.group(1)
     assert "(R6)" in summary.group(1)
+    # The rule's refusal links to what must change, the parties table, so the keyboard gets there.
+    assert re.search(r'<a href="#parter">[^<]*<small class="rule-id">\(R6\)', summary.group(1))
     assert "data-error-summary" in page and 'tabindex="-1"' in page
     # It comes before the facts of the idea, straight after the heading.
     assert page.index("Steget sparades inte") < page.index('<dl class="facts"')

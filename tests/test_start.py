@@ -93,3 +93,36 @@ def test_start_page_names_the_demo_kommuner_as_they_call_themselves(client, demo
     bertil = start_page(client, "bertil")
     assert "Idéer där mandat eller beslut saknas för Borås stad" in bertil
     assert "saknas för Borås<" not in bertil
+
+
+def test_start_page_lists_are_cut_at_ten_and_say_how_many_there_are(client, sjuharad, alice):
+    """What waits is shown, not everything: a förbund with 120 old unapproved meetings and
+    hundreds of missing mandates gets the first ten of each and the total, in one query each."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from samsyn.meetings.models import Meeting
+    from samsyn.start import SHOWN, missing_parties
+    from tests.factories import IdeaFactory, NeedFactory, add_party, af, fk
+
+    for n in range(SHOWN + 3):
+        Meeting.objects.create(
+            forbund=sjuharad,
+            kind="styrelse",
+            title=f"Styrelsemöte {n:02}",
+            starts_at=timezone.now() - dt.timedelta(days=100 - n),
+        )
+    for n in range(6):
+        idea = IdeaFactory(need=NeedFactory(forbund=sjuharad, created_by=alice), title=f"Idé {n}")
+        add_party(idea, af())
+        add_party(idea, fk())
+    log_in(client, alice)
+    html = client.get("/").content.decode()
+    assert html.count("Protokoll att justera:") == SHOWN
+    assert f"Visar {SHOWN} av {SHOWN + 3} protokoll som ska justeras." in html
+    assert "Styrelsemöte 00" in html and f"Styrelsemöte {SHOWN + 2:02}" not in html
+    missing = missing_parties([sjuharad.pk]).count()
+    assert missing > SHOWN
+    assert html.count("Mandat saknas") + html.count("Beslut saknas") == SHOWN
+    assert f"Visar {SHOWN} av {missing} parter där mandat eller beslut saknas." in html

@@ -388,56 +388,30 @@ STANDARD_MIN_SHARE = 50  # "most of the project period", the denominator anyone 
 def followup_indicators(forbund, period: Period) -> tuple[Period, dict[str, dict[str, Cell]]]:
     """The EU indicator table of the follow-up (förbund level, so never exact for anyone):
     participants who started in the whole calendar years the period touches."""
-    from samsyn.followup.models import Participant
-    from samsyn.followup.results import forbund_indicator_report
+    from samsyn.followup import report_cache
+    from samsyn.followup.results import forbund_unit_reports, sum_reports
 
     years = whole_years(period)
-    participants = Participant.objects.of_forbund(forbund).filter(years.q("started_on"))
-    exact = forbund_indicator_report(forbund, years)
-    # The table sums fixed units, one förbund and one calendar year each, and shows a cell only
-    # where every unit shows it: otherwise two selections (2025–2026 and 2025, or two förbund
-    # and one) would tell, by difference, what the other unit hides.
-    units = unit_reports(participants)
     whole_time = not (period.start or period.end)
-    if len(units) <= 1:
-        return years, protect_indicators(exact, whole_time=whole_time)
-    hidden = set()
-    for report in units.values():
-        table = protect_indicators(report)
-        hidden |= {(row, g) for row, by in table.items() for g, c in by.items() if c.suppressed}
-    return years, protect_indicators(exact, hidden, whole_time=whole_time)
 
+    def compute() -> dict[str, dict[str, Cell]]:
+        # The table sums fixed units, one förbund and one calendar year each, and shows a cell
+        # only where every unit shows it: otherwise two selections (2025–2026 and 2025, or two
+        # förbund and one) would tell, by difference, what the other unit hides.
+        units = forbund_unit_reports(ids, years)
+        exact = sum_reports(units.values())
+        if len(units) <= 1:
+            return protect_indicators(exact, whole_time=whole_time)
+        hidden = set()
+        for report in units.values():
+            table = protect_indicators(report)
+            hidden |= {(row, g) for row, by in table.items() for g, c in by.items() if c.suppressed}
+        return protect_indicators(exact, hidden, whole_time=whole_time)
 
-def unit_reports(participants) -> dict[tuple[int, int], dict[str, dict[str, int]]]:
-    """`indicator_report` per (förbund, calendar year of start), in one grouped query."""
-    from django.db.models import Count
-    from django.db.models.functions import Coalesce, ExtractYear
-
-    from samsyn.followup.results import OUTPUT_INDICATORS
-
-    rows = (
-        participants.annotate(
-            unit_forbund=Coalesce("idea__need__forbund", "measure__need__forbund"),
-            unit_year=ExtractYear("started_on"),
-        )
-        .values("unit_forbund", "unit_year", "gender")
-        .annotate(
-            n_total=Count("pk"),
-            **{f"n_{k}": Count("pk", filter=q) for k, q in OUTPUT_INDICATORS.items()},
-        )
-        .order_by()
-    )
-    keys = ["total", *OUTPUT_INDICATORS]
-    units: dict = {}
-    for row in rows:
-        report = units.setdefault(
-            (row["unit_forbund"], row["unit_year"]),
-            {k: dict.fromkeys([*GENDERS, "total"], 0) for k in keys},
-        )
-        for k in keys:
-            report[k][row["gender"]] = row[f"n_{k}"]
-            report[k]["total"] += row[f"n_{k}"]
-    return units
+    # The protected table is kept too: working out what to hide costs more than the counts.
+    ids = list(forbund.values_list("pk", flat=True))
+    parts = [years.start, years.end, whole_time, min_cell()]
+    return years, report_cache.cached("indicator-table", ids, parts, compute)
 
 
 def for_user(project, user, *, min_share: int | None = STANDARD_MIN_SHARE) -> ProjectFigures:

@@ -71,6 +71,13 @@ def _transitions(model, fk: str, steps, period: Period):
     return qs.values(fk)
 
 
+def _never(model, fk: str, steps, period: Period) -> Exists:
+    """No transition to one of `steps` dated in the period, as NOT EXISTS: PostgreSQL runs it as
+    an anti-join, while NOT IN (SELECT …) cannot be one (NULL semantics) and became a scan of
+    the subquery per row (168 ms for one förbund's ideas in progress at national scale)."""
+    return ~Exists(_transitions(model, fk, steps, period).filter(**{fk: OuterRef("pk")}))
+
+
 def zeros(counts: dict, keys=KINDS) -> dict[str, int]:
     return {k: counts.get(k, 0) for k in keys}
 
@@ -94,15 +101,15 @@ class IdeaReportQuerySet(TrackQuerySet):
         return self.reached([IdeaStep.REJECTED], period)
 
     def stopped_without_application(self, period: Period) -> IdeaReportQuerySet:
-        return self.reached([IdeaStep.STOPPED, IdeaStep.LEFT_ROUTINE], period).exclude(
-            pk__in=_transitions(IdeaTransition, "idea", [IdeaStep.SUBMITTED], Period())
+        return self.reached([IdeaStep.STOPPED, IdeaStep.LEFT_ROUTINE], period).filter(
+            _never(IdeaTransition, "idea", [IdeaStep.SUBMITTED], Period())
         )
 
     def in_progress(self, period: Period) -> IdeaReportQuerySet:
         """Identified by the period's end, and by then neither submitted, stopped nor left."""
         ended = [IdeaStep.SUBMITTED, IdeaStep.STOPPED, IdeaStep.LEFT_ROUTINE]
-        return self.identified(period.until_end()).exclude(
-            pk__in=_transitions(IdeaTransition, "idea", ended, period.until_end())
+        return self.identified(period.until_end()).filter(
+            _never(IdeaTransition, "idea", ended, period.until_end())
         )
 
     def with_owner_kind(self, kind: str) -> IdeaReportQuerySet:
@@ -198,14 +205,14 @@ class MeasureReportQuerySet(TrackQuerySet):
         return self.reached([MeasureStep.BOARD_DECLINED], period)
 
     def stopped_without_decision(self, period: Period) -> MeasureReportQuerySet:
-        return self.reached([MeasureStep.STOPPED], period).exclude(
-            pk__in=_transitions(MeasureTransition, "measure", [MeasureStep.BOARD_DECIDED], Period())
+        return self.reached([MeasureStep.STOPPED], period).filter(
+            _never(MeasureTransition, "measure", [MeasureStep.BOARD_DECIDED], Period())
         )
 
     def in_progress(self, period: Period) -> MeasureReportQuerySet:
         ended = [MeasureStep.BOARD_DECIDED, MeasureStep.BOARD_DECLINED, MeasureStep.STOPPED]
-        return self.identified(period.until_end()).exclude(
-            pk__in=_transitions(MeasureTransition, "measure", ended, period.until_end())
+        return self.identified(period.until_end()).filter(
+            _never(MeasureTransition, "measure", ended, period.until_end())
         )
 
     def with_party_kind(self, kind: str) -> MeasureReportQuerySet:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -28,7 +29,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 
 from samsyn.followup import report_cache
 from samsyn.followup.choices import RESULT_FIELDS, SENSITIVE_FIELDS, AgeBand, Gender, LabourStatus
@@ -159,28 +160,57 @@ def indicator_report(participants) -> dict[str, dict[str, int]]:
     return report
 
 
-def forbund_indicator_report(forbund: QuerySet[Forbund], period: Period) -> dict:
-    """indicator_report of the förbund's participants who started in the period, cached.
+Unit = tuple[int, int]  # (förbund id, calendar year the participants started)
 
-    Ideas' and measures' participants are counted by two grouped queries and added: a
-    participant belongs to exactly one project, and an OR across the two join chains made
+
+def _empty_report() -> dict[str, dict[str, int]]:
+    return {k: dict.fromkeys([*Gender.values, "total"], 0) for k in ["total", *OUTPUT_INDICATORS]}
+
+
+def forbund_unit_reports(ids: list[int], period: Period) -> dict[Unit, dict]:
+    """indicator_report per (förbund, calendar year of start) of the förbund's participants who
+    started in the period, cached; disclosure control works on these fixed units.
+
+    Ideas' and measures' participants are counted by two grouped queries: a participant belongs
+    to exactly one project, and an OR (or a COALESCE) across the two join chains made
     PostgreSQL scan every participant in the country.
     """
-    ids = list(forbund.values_list("pk", flat=True))
+    keys = ["total", *OUTPUT_INDICATORS]
 
-    def compute() -> dict:
-        started = period.q("started_on")
-        ideas = indicator_report(
-            Participant.objects.filter(started, idea__need__forbund__in=ids, idea__isnull=False)
-        )
-        measures = indicator_report(
-            Participant.objects.filter(
-                started, measure__need__forbund__in=ids, measure__isnull=False
+    def compute() -> dict[Unit, dict]:
+        units: dict[Unit, dict] = {}
+        for chain in ("idea__need__forbund", "measure__need__forbund"):
+            rows = (
+                Participant.objects.filter(period.q("started_on"), **{f"{chain}__in": ids})
+                .annotate(unit_forbund=F(chain), unit_year=ExtractYear("started_on"))
+                .values("unit_forbund", "unit_year", "gender")
+                .annotate(
+                    n_total=Count("pk"),
+                    **{f"n_{k}": Count("pk", filter=q) for k, q in OUTPUT_INDICATORS.items()},
+                )
+                .order_by()
             )
-        )
-        return {
-            key: {g: n + measures[key][g] for g, n in by_gender.items()}
-            for key, by_gender in ideas.items()
-        }
+            for row in rows:
+                report = units.setdefault((row["unit_forbund"], row["unit_year"]), _empty_report())
+                for k in keys:
+                    report[k][row["gender"]] += row[f"n_{k}"]
+                    report[k]["total"] += row[f"n_{k}"]
+        return units
 
-    return report_cache.cached("indicators", ids, [period.start, period.end], compute)
+    return report_cache.cached("indicator-units", ids, [period.start, period.end], compute)
+
+
+def forbund_indicator_report(forbund: QuerySet[Forbund], period: Period) -> dict:
+    """indicator_report of the förbund's participants who started in the period: the sum of
+    its units (forbund_unit_reports), so one cached pair of queries serves both."""
+    ids = list(forbund.values_list("pk", flat=True))
+    return sum_reports(forbund_unit_reports(ids, period).values())
+
+
+def sum_reports(reports: Iterable[dict[str, dict[str, int]]]) -> dict[str, dict[str, int]]:
+    total = _empty_report()
+    for report in reports:
+        for key, by_gender in report.items():
+            for gender, n in by_gender.items():
+                total[key][gender] += n
+    return total

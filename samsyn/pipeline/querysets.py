@@ -1,9 +1,19 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q, Subquery
 
 from samsyn.parties.models import Forbund, User
+
+
+def count_of(queryset: models.QuerySet) -> Subquery:
+    """COUNT(*) of a correlated queryset (filtered on an OuterRef), as a scalar subquery.
+
+    For annotating a list with counts of two relations: Count() over both joins multiplies the
+    rows (needs x ideas x measures) before DISTINCT removes them again. COUNT as a Func is not
+    seen as an aggregate, so the subquery has no GROUP BY and always returns one row.
+    """
+    return Subquery(queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n"))
 
 
 class NeedQuerySet(models.QuerySet):

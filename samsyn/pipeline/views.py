@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -30,6 +30,7 @@ from samsyn.pipeline.forms import (
     posted_version,
 )
 from samsyn.pipeline.models import Idea, Measure, Need
+from samsyn.pipeline.querysets import count_of
 from samsyn.pipeline.rules import idea_state_violations
 from samsyn.pipeline.steps import (
     IDEA_MAIN_PATH,
@@ -181,7 +182,8 @@ def need_list(request: HttpRequest, pk: int) -> HttpResponse:
     needs = NeedFilter(
         request.GET,
         queryset=Need.objects.filter(forbund=forbund).annotate(
-            idea_count=Count("ideas", distinct=True), measure_count=Count("measures", distinct=True)
+            idea_count=count_of(Idea.objects.filter(need=OuterRef("pk"))),
+            measure_count=count_of(Measure.objects.filter(need=OuterRef("pk"))),
         ),
     )
     order = request.GET.get("sort", "-identified_on")

@@ -33,9 +33,9 @@ PINNED = {
     "/projektideer/{idea}/": 15,  # + parties still to add; + whether the reader is project staff
     "/forbund/{forbund}/?track=F": 11,
     "/insatser/{measure}/": 11,  # + whether the reader is project staff (link to participants)
-    # + the per-unit grouping that disclosure control needs (1); + the beredningsgrupper offered
-    # in the filter and the per-group figures (three grouped counts and the groups' names).
-    "/uppfoljning/": 44,
+    # the per-unit counts that disclosure control needs (ideas, measures); + the beredningsgrupper
+    # offered in the filter and the per-group figures (three grouped counts and the groups' names).
+    "/uppfoljning/": 43,
     "/utlysningar/": 9,
     "/moten/": 9,
     "/api/v1/ideas?step=running": 4,
@@ -43,7 +43,7 @@ PINNED = {
     "/api/v1/needs": 3,
     "/api/v1/measures": 4,
     "/api/v1/followup": 26,  # + the per-group figures
-    "/api/v1/followup/indicators": 7,  # + the per-unit grouping that disclosure control needs
+    "/api/v1/followup/indicators": 6,  # per-unit counts for ideas and for measures, summed
     "/api/v1/followup/national": 12,
     "/api/v1/meetings": 3,
 }

@@ -317,8 +317,8 @@ def log_in(page, visit, check_a11y) -> Callable[[str], None]:
     return go
 
 
-def give_totp_code(page, username: str) -> None:
-    """Type the code an authenticator app would show, on the setup or the verify page."""
+def totp_code(page, username: str) -> str:
+    """The code an authenticator app would show now, for the setup or the verify page."""
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -326,5 +326,11 @@ def give_totp_code(page, username: str) -> None:
     setting_up = "/aktivera/" in page.url
     device = TOTPDevice.objects.get(user__username=username, confirmed=not setting_up)
     code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-    page.get_by_label("Sexsiffrig kod från din app").fill(f"{code:06d}")
+    return f"{code:06d}"
+
+
+def give_totp_code(page, username: str) -> None:
+    """Type the code an authenticator app would show, on the setup or the verify page."""
+    setting_up = "/aktivera/" in page.url
+    page.get_by_label("Sexsiffrig kod från din app").fill(totp_code(page, username))
     page.get_by_role("button", name="Aktivera" if setting_up else "Fortsätt").click()

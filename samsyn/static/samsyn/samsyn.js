@@ -37,7 +37,30 @@
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {
       summary.focus();
+      summary.addEventListener("click", followSummaryLink);
     }
+  }
+
+  // A link in the summary (mouse or Enter) focuses its answer and shows the answer's label or
+  // legend too: the browser alone would scroll the field to the top edge, its label just above.
+  function followSummaryLink(event) {
+    var link = event.target.closest("a[href^='#']");
+    var target = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) {
+      return;
+    }
+    var fieldset = target.closest("fieldset");
+    var legend = fieldset && fieldset.querySelector("legend");
+    var label = document.querySelector("label[for='" + target.id + "']");
+    var caption = legend || label || target;
+    event.preventDefault();
+    caption.scrollIntoView();
+    // A refusal of the whole record links to a section (the parties table): it takes the focus
+    // too, so the next Tab goes on from there.
+    if (!target.matches("a[href], button, input, select, textarea, summary, [tabindex]")) {
+      target.setAttribute("tabindex", "-1");
+    }
+    target.focus({ preventScroll: true });
   }
 
   if (document.readyState === "loading") {
