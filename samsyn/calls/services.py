@@ -498,7 +498,13 @@ def set_budget_line(
     _require_draft(application)
     if not (application.starts_on and application.ends_on):
         raise CallsError(
-            [Violation("R8", "Ange projektperioden innan budgeten, så att R8 kan prövas (R8).")]
+            [
+                Violation(
+                    "R8",
+                    "Ange projektperioden innan budgeten: ESF+ finansierar bara arbete inom "
+                    "projektperioden (R8).",
+                )
+            ]
         )
     if amount_sek < 0:
         raise CallsError([Violation("A1", "Belopp anges i hela kronor, inte negativa (A1).")])
@@ -953,7 +959,7 @@ def score_application(
             [
                 Violation(
                     "J2",
-                    "Du har anmält jäv för ansökan och kan inte bedöma den (J2; RiR 2020:10).",
+                    "Du har anmält jäv för ansökan och kan inte bedöma den (J2).",
                 )
             ]
         )
