@@ -4,11 +4,16 @@ A refused form is rendered by the POST view at the POST view's own address (`…
 Django's `require_POST` answers a GET there with a blank 405. `post_only` answers it with a
 Swedish page that links to the page the form lives on, and tells the page it rendered which
 address to show (samsyn.js puts it in the address bar), so a reload opens that page.
+
+The error summary at the top of a refused form links each problem to where it is put right:
+a field's error to the field, a refusal that names no field (a rule about the idea as a
+whole) to the part of the page that must change (`summary_items`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlsplit
@@ -48,6 +53,58 @@ def post_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     wrapper.post_only = True
     return wrapper
+
+
+# Where a refusal without a field is put right ---------------------------------------------
+
+# "(R6)", "(A2, A3)": the rule ids a message ends with (as in samsyn.pipeline.rules).
+RULE_IDS = re.compile(r"\(([A-Z]\d+(?:, [A-Z]\d+)*)\)")
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    message: str
+    target: str  # the id of an element on the page
+
+
+def remember_rule(form, message: str, rule: str) -> None:
+    """Note which rule refused with `message` on `form` (a message need not name its rule)."""
+    if rule:
+        form.__dict__.setdefault("refusal_rules", {})[str(message)] = rule
+
+
+def _rules_of(form, message: str) -> list[str]:
+    named = [r for group in RULE_IDS.findall(str(message)) for r in group.split(", ")]
+    remembered = getattr(form, "refusal_rules", {}).get(str(message))
+    return [remembered, *named] if remembered else named
+
+
+def summary_target(form, message: str, places: Mapping[str, str] | None = None) -> str:
+    """Where the error summary links a problem that names no field of `form`.
+
+    `places` is the page's map from rule id to the id of the element where that rule is put
+    right ("R6" → "parter", the parties table); "" is the page's place for anything else.
+    Without a place, the form's first field (what the user changes to try again), and for a
+    form without visible fields its summary's own heading: never plain text, never `#`."""
+    places = places or {}
+    for rule in _rules_of(form, message):
+        if places.get(rule):
+            return places[rule]
+    if places.get(""):
+        return places[""]
+    visible = form.visible_fields()
+    if visible:
+        return visible[0].id_for_label
+    return f"{form.prefix or 'formular'}-fel-rubrik"
+
+
+def summary_items(form, places: Mapping[str, str] | None = None) -> list[SummaryItem]:
+    """The form's problems that name no visible field, each with where it is put right."""
+    messages = [
+        *form.non_field_errors(),
+        *(e for field in form.hidden_fields() for e in field.errors),
+    ]
+    return [SummaryItem(m, summary_target(form, m, places)) for m in messages]
 
 
 # Nothing irreversible on one click --------------------------------------------------------

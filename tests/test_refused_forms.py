@@ -4,7 +4,8 @@
   typed in) with a Swedish page that links to the page the form is on, never a blank 405;
   and a refusal it renders tells the browser that page's address (samsyn.js shows it).
 - The shared form include (`_form_fields.html`, used by every form) puts a GOV.UK-style error
-  summary first: role=alert, a heading, and one link per problem to its field.
+  summary first: role=alert, a heading, and one link per problem to its field (a problem
+  without a field links to where it is put right: tests/test_refusal_links.py).
 """
 
 from __future__ import annotations
@@ -103,11 +104,11 @@ def test_refused_step_shows_error_summary_first_and_names_the_page_address(clien
     assert summary, "no error summary"
     assert "Steget sparades inte" in summary.group(1)
     assert "(R6)" in summary.group(1)
-    # The rule's refusal links to the form's first answer (the step), so the keyboard gets there.
-    assert re.search(r'<a href="#id_to">[^<]*\(R6\)', summary.group(1))
+    # The rule's refusal links to what must change, the parties table, so the keyboard gets there.
+    assert re.search(r'<a href="#parter">[^<]*<small class="rule-id">\(R6\)', summary.group(1))
     assert "data-error-summary" in page and 'tabindex="-1"' in page
     # It comes before the facts of the idea, straight after the heading.
-    assert page.index("Steget sparades inte") < page.index('<dl class="facts">')
+    assert page.index("Steget sparades inte") < page.index('<dl class="facts"')
     # What the user typed is kept.
     assert "Beslutat i beredningsgruppen" in page
     # The address to show (and reload): the idea's page.

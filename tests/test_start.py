@@ -37,7 +37,7 @@ def test_start_page_lands_each_demo_role_on_its_work_and_every_link_there_opens(
         ],
         # A beredningsgrupp member: ideas where their party's mandate or decision is missing.
         "bertil": [
-            "Idéer där mandat eller beslut saknas för Borås",
+            "Idéer där mandat eller beslut saknas för Borås stad",
             "Hälsofrämjande arbetsträning",
         ],
         "eva": ["Idéer där mandat eller beslut saknas för Västra Götalandsregionen"],
@@ -79,6 +79,20 @@ def test_start_page_a_user_without_any_role_is_told_whom_to_ask(client, db):
     log_in(client, user)
     html = client.get("/").content.decode()
     assert "Du har ingen roll i något samordningsförbund ännu" in html
+
+
+def test_start_page_names_the_demo_kommuner_as_they_call_themselves(client, demo):
+    """Borås stad, Ulricehamns kommun: never SCB's short names "Borås", "Ulricehamn"."""
+    anna = start_page(client, "anna")
+    missing = re.findall(r"<li>(?:Mandat|Beslut) saknas: ([^<]+?) i <a ", anna)
+    assert missing, "förbundschefen ser inga saknade mandat eller beslut"
+    kommuner = [name for name in missing if "kommun" in name or "stad" in name]
+    assert "Borås stad" in kommuner
+    assert not {"Borås", "Ulricehamn", "Mark", "Bollebygd"} & set(missing)
+    client.logout()
+    bertil = start_page(client, "bertil")
+    assert "Idéer där mandat eller beslut saknas för Borås stad" in bertil
+    assert "saknas för Borås<" not in bertil
 
 
 def test_start_page_lists_are_cut_at_ten_and_say_how_many_there_are(client, sjuharad, alice):

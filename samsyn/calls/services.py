@@ -501,8 +501,8 @@ def set_budget_line(
             [
                 Violation(
                     "R8",
-                    "Ange projektperioden innan budgeten, så att Samsyn kan pröva att "
-                    "kostnaderna ligger inom perioden (R8).",
+                    "Ange projektperioden innan budgeten: ESF+ finansierar bara arbete inom "
+                    "projektperioden (R8).",
                 )
             ]
         )
@@ -960,7 +960,7 @@ def score_application(
             [
                 Violation(
                     "J2",
-                    "Du har anmält jäv för ansökan och kan inte bedöma den (J2; RiR 2020:10).",
+                    "Du har anmält jäv för ansökan och kan inte bedöma den (J2).",
                 )
             ]
         )

@@ -427,6 +427,19 @@ def application_create(request: HttpRequest, idea_pk: int, call_pk: int) -> Http
     return redirect("application", pk=application.pk)
 
 
+# Where a refusal that names no field is put right on the application's page (samsyn.http):
+# budget and financing (with each co-financier's decision), the project period, the project
+# organisation. Other refusals link to the first field of their form.
+APPLICATION_PLACES = {
+    "A1": "budget",
+    "A4": "budget",
+    "R7": "budget",
+    "A2": "id_starts_on",
+    "R8": "id_starts_on",
+    "A5": "id_project_manager",
+}
+
+
 def _application_context(request, app: Application, **extra) -> dict:
     lines = list(app.budget_lines.all())
     cofinancing = list(app.cofinancing.select_related("organisation"))
@@ -446,6 +459,7 @@ def _application_context(request, app: Application, **extra) -> dict:
         if any(ln.category == code for ln in lines)
     ]
     context = {
+        "refusal_places": APPLICATION_PLACES,
         "app": app,
         "idea": app.idea,
         "call": app.call,

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from samsyn.exports import dated, table_response
-from samsyn.http import Confirmation, confirm_first, post_only
+from samsyn.http import Confirmation, confirm_first, post_only, remember_rule
 from samsyn.parties.access import Permission, access_forbund, can
 from samsyn.parties.models import Forbund, Organisation
 from samsyn.parties.services import ForbundError, create_forbund
@@ -58,6 +58,8 @@ def add_errors(form, error: Exception) -> None:
             # A bound on one value names its field as the rule (rules.dates_not_in_future).
             where = violation.rule if violation.rule in form.fields else None
             form.add_error(where, violation.message)
+            if where is None:  # the error summary links it to where its rule is put right
+                remember_rule(form, violation.message, violation.rule)
     elif isinstance(error, ValidationError):
         if hasattr(error, "error_dict"):
             for field, errors in error.message_dict.items():
@@ -313,6 +315,23 @@ def _record_meetings(record: Need | Idea | Measure) -> dict:
     }
 
 
+# Where a refusal that names no field is put right on the idea's page (samsyn.http): the
+# parties table for the parties' rules, the facts for the agreement, the forum for R1.
+IDEA_PLACES = {
+    "R1": "id_forum",
+    "R2": "parter",
+    "R3": "parter",
+    "R4": "fakta",
+    "R5": "parter",
+    "R6": "parter",
+    "R7": "parter",
+    "B1": "parter",
+    "A9": "utlysningar",
+}
+# F3: the parties and their responsibilities are among the facts; F4: the board decides.
+MEASURE_PLACES = {"R1": "id_forum", "F3": "fakta", "F4": "id_forum"}
+
+
 def _idea_context(request, idea: Idea, **extra) -> dict:
     forbund = idea.need.forbund
     # Submitted, granted and rejected are the application's (A9): not offered here.
@@ -332,6 +351,7 @@ def _idea_context(request, idea: Idea, **extra) -> dict:
             step_choices=step_choices, initial={"version": idea.version}
         ),
         "party_form": IdeaPartyForm(forbund=forbund, idea=idea, initial={"version": idea.version}),
+        "refusal_places": IDEA_PLACES,
     }
     context.update(extra)
     return context
@@ -551,6 +571,7 @@ def _measure_context(request, measure: Measure, **extra) -> dict:
         "transition_form": TransitionForm(
             step_choices=step_choices, initial={"version": measure.version}
         ),
+        "refusal_places": MEASURE_PLACES,
     }
     context.update(extra)
     return context

@@ -37,7 +37,7 @@ def test_create_idea(as_user, bob, need):
     assert body["forbund_id"] == need.forbund_id
     assert body["target_group"] == need.target_group  # taken from the need when left out
     assert (body["step"], body["step_label"]) == ("need_identified", IdeaStep.NEED_IDENTIFIED.label)
-    assert body["owner"] == {"id": kommun("1490").pk, "name": "Borås", "kind": "kommun"}
+    assert body["owner"] == {"id": kommun("1490").pk, "name": "Borås stad", "kind": "kommun"}
     # The owner is recorded as a party by the verb.
     [owner_party] = body["parties"]
     assert owner_party["organisation"]["id"] == kommun("1490").pk
@@ -82,7 +82,7 @@ def test_get_idea_lists_parties(as_user, erik, idea):
     body = as_user(erik).get(f"ideas/{idea.pk}").json()
     assert body["parties"] == [
         {
-            "organisation": {"id": kommun("1490").pk, "name": "Borås", "kind": "kommun"},
+            "organisation": {"id": kommun("1490").pk, "name": "Borås stad", "kind": "kommun"},
             "is_cofinancier": True,
             "performs_rehabilitation": False,
             "representative": "Britt Borås",
@@ -222,7 +222,7 @@ def test_r6_blocks_owner_agreed_without_mandates_and_changes_nothing(as_user, bo
     assert response.status_code == 422
     problems = violations(response)
     assert {p["rule"] for p in problems} == {"R6"}
-    assert "Mandat saknas för: Bollebygd, Borås" in problems[0]["message"]
+    assert "Mandat saknas för: Bollebygds kommun, Borås stad" in problems[0]["message"]
     assert snapshot(idea) == before
     assert idea.step == IdeaStep.IDEA_DESIGNED
 

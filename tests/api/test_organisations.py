@@ -24,7 +24,7 @@ def test_each_kind_filters(as_user, erik, sjuharad):
 
 def test_search_by_name_and_ordering(as_user, erik):
     body = as_user(erik).get("organisations", kind="kommun", q="borås").json()
-    assert [o["name"] for o in body["items"]] == ["Borås"]
+    assert [o["name"] for o in body["items"]] == ["Borås stad"]
     assert body["items"][0]["code"] == "1490"
 
 
@@ -58,7 +58,7 @@ def test_detail(as_user, erik):
     body = as_user(erik).get(f"organisations/{boras.pk}").json()
     assert body == {
         "id": boras.pk,
-        "name": "Borås",
+        "name": "Borås stad",
         "kind": "kommun",
         "kind_label": "Kommun",
         "code": "1490",

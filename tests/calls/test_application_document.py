@@ -122,7 +122,9 @@ def _assert_document(text: str, names: dict[str, str]) -> None:
     assert "1\u202f534\u202f567 kr" in cofin  # the sum, exact to the krona
     assert "400\u202f000 kr" in cofin  # the EU share asked for
     anchoring = parts["5. Förankring hos parterna"]
-    assert "Borås" in anchoring and "KS § 112" in anchoring and f"{TODAY:%Y-%m-%d}" in anchoring
+    assert (
+        "Borås stad" in anchoring and "KS § 112" in anchoring and f"{TODAY:%Y-%m-%d}" in anchoring
+    )
     assert "1\u202f000\u202f000" in parts["7. Budget per år och kostnadsslag (kr)"]
     assert EMPTY in parts["6. Horisontella principer"]  # no field in Samsyn: said, not invented
     assert "Pia Projektledare" in parts["4. Organisation och kapacitet"]

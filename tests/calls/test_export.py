@@ -31,7 +31,7 @@ def test_xlsx_holds_ranking_principles_scores_and_jav(scored):
     wb = load_workbook(io.BytesIO(paper_xlsx(paper(scored))))
     assert wb.sheetnames == ["Rangordning", "Principer", "Poäng", "Jäv"]
     ranking = list(wb["Rangordning"].values)
-    assert ranking[4][:5] == (1, "Vägen tillbaka", "Borås", 400_000, 3.0)
+    assert ranking[4][:5] == (1, "Vägen tillbaka", "Borås stad", 400_000, 3.0)
     assert ranking[4][7] == "Inom budget"
     assert [r[0] for r in list(wb["Principer"].values)[1:]] == ["P1", "P2", "P3", "P4", "P5"]
     scores = list(wb["Poäng"].values)[1:]

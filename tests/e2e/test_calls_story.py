@@ -115,7 +115,7 @@ def test_from_call_to_prioritisation_paper(page, log_in, visit, check_a11y, sjuh
     expect(page.get_by_role("status")).to_contain_text("Budgetposten är sparad.")
     check_a11y()
 
-    for party in ("Borås", "Västra Götalandsregionen"):
+    for party in ("Borås stad", "Västra Götalandsregionen"):
         page.get_by_text("Medfinansiering", exact=True).click()
         form = page.locator("form[action$='/medfinansiering/']")
         field(form, "Medfinansiär").select_option(label=party)

@@ -236,9 +236,9 @@ def test_the_everyday_story_with_the_keyboard_alone(page, visit, check_a11y, sju
     press_and_load(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Projektidé: Vägen till arbete")
     arrive(page, check_a11y)
-    tab_to(page, "link", "Ändra Borås")
+    tab_to(page, "link", "Ändra Borås stad")
     press_and_load(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ändra Borås som part")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ändra Borås stad som part")
     arrive(page, check_a11y)
 
     # Type the new mandate date over the old one (a date field takes its parts in turn).
@@ -248,7 +248,7 @@ def test_the_everyday_story_with_the_keyboard_alone(page, visit, check_a11y, sju
     expect(focused(page)).to_have_value(NEW.isoformat())
     tab_to(page, "button", "Spara parten")
     press_and_load(page)
-    expect(page.get_by_role("status")).to_contain_text("Borås är sparad som part.")
+    expect(page.get_by_role("status")).to_contain_text("Borås stad är sparad som part.")
     arrive(page, check_a11y)
     boras = page.get_by_role("row", name=re.compile("^Borås"))
     expect(boras).to_contain_text(f"Ja, {NEW.isoformat()}")  # the mandate column
@@ -256,7 +256,7 @@ def test_the_everyday_story_with_the_keyboard_alone(page, visit, check_a11y, sju
     assert party.mandate_given_on == NEW
 
     # A step the rules refuse (R6: the region's representative has no mandate): the focus goes
-    # to the error summary, and its link takes the focus to the answer to change.
+    # to the error summary, and its link takes the focus to what must change, the parties.
     tab_to(page, "combobox", "Nytt steg")
     choose(page, str(IdeaStep.OWNER_AGREED.label))
     tab_to(page, "button", "Spara steget")
@@ -270,9 +270,13 @@ def test_the_everyday_story_with_the_keyboard_alone(page, visit, check_a11y, sju
     expect(summary.get_by_role("link", name=re.compile(r"\(R6\)"))).to_be_focused()
     assert_focus_shown(page)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("combobox", name="Nytt steg")).to_be_focused()
+    parties = page.get_by_role("heading", name="Medverkande parter", level=2)
+    expect(parties).to_be_focused()
     assert_focus_shown(page)
-    assert_on_screen(page.locator("label[for=id_to]"), "etiketten Nytt steg")
+    assert_on_screen(parties, "rubriken Medverkande parter")
+    # The next Tab is in the parties table, where the mandate is registered.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Ändra Borås stad")).to_be_focused()
     idea.refresh_from_db()
     assert idea.step == IdeaStep.IDEA_DESIGNED
 

@@ -52,7 +52,7 @@ def test_plan_a_meeting_write_minutes_record_a_need_and_approve(
 
     # An attendee and an agenda item.
     page.get_by_text("Lägg till deltagare", exact=True).click()
-    field(page, "Part").select_option(label="Borås")
+    field(page, "Part").select_option(label="Borås stad")
     field(page, "Namn").fill("Bob Borås")
     page.get_by_role("button", name="Lägg till deltagaren").click()
     expect(page.get_by_role("status")).to_contain_text("Deltagaren är tillagd.")

@@ -70,7 +70,7 @@ def test_a_need_becomes_an_idea_whose_parties_agree_on_an_owner(
     expect(page.get_by_role("heading", level=1)).to_have_text("Registrera en ESF+-projektidé")
     check_a11y()
     field(page, "Namn").fill("Vägen till arbete")
-    field(page, "Föreslagen projektägare").select_option(label="Borås")
+    field(page, "Föreslagen projektägare").select_option(label="Borås stad")
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Projektidé: Vägen till arbete")
     check_a11y()
@@ -101,10 +101,10 @@ def test_a_need_becomes_an_idea_whose_parties_agree_on_an_owner(
     # Record the two parties, each representative with a mandate: the owner is a party
     # already (changed through its row), the region is added.
     for party, representative in [
-        ("Borås", "Anna Andersson, arbetsmarknadschef"),
+        ("Borås stad", "Anna Andersson, arbetsmarknadschef"),
         ("Västra Götalandsregionen", "Bertil Berg, verksamhetschef"),
     ]:
-        if party == "Borås":
+        if party == "Borås stad":
             page.get_by_role("link", name=f"Ändra {party}").click()
             expect(page.get_by_role("heading", level=1)).to_have_text(f"Ändra {party} som part")
             check_a11y()

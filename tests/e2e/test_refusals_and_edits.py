@@ -75,8 +75,8 @@ def test_party_edit_of_one_field_keeps_the_others(page, log_in, check_a11y, sjuh
     log_in("alice")
     page.goto(f"/projektideer/{idea.pk}/")
     check_a11y()
-    page.get_by_role("link", name="Ändra Borås").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ändra Borås som part")
+    page.get_by_role("link", name="Ändra Borås stad").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ändra Borås stad som part")
     check_a11y()
     # Prefilled with what is recorded.
     expect(field(page, "Företrädare")).to_have_value("Anna Andersson")
@@ -86,7 +86,7 @@ def test_party_edit_of_one_field_keeps_the_others(page, log_in, check_a11y, sjuh
 
     field(page, "Företrädare").fill("Cecilia Ceder, arbetsmarknadschef")
     page.get_by_role("button", name="Spara parten").click()
-    expect(page.get_by_role("status")).to_contain_text("Borås är sparad som part.")
+    expect(page.get_by_role("status")).to_contain_text("Borås stad är sparad som part.")
     check_a11y()
     after = IdeaParty.objects.get(pk=before.pk)
     assert after.representative == "Cecilia Ceder, arbetsmarknadschef"

@@ -96,7 +96,7 @@ def test_owners_by_kind_and_organisation_of_the_ideas_that_applied(pipeline):
     e = report_2025()["track_e"]
     assert e["owners_by_kind"] == {"af": 0, "fk": 1, "kommun": 1, "region": 0, "other": 0}
     assert {(o["name"], o["count"]) for o in e["owners_by_organisation"]} == {
-        ("Borås", 1),
+        ("Borås stad", 1),
         ("Försäkringskassan", 1),
     }
 
@@ -106,7 +106,7 @@ def test_cofinanciers_count_each_idea_once_per_kind(pipeline):
     assert e["cofinanciers_by_kind"] == {"af": 0, "fk": 1, "kommun": 1, "region": 2, "other": 0}
     assert [(o["name"], o["count"]) for o in e["cofinanciers_by_organisation"]] == [
         ("Västra Götalandsregionen", 2),
-        ("Borås", 1),
+        ("Borås stad", 1),
         ("Försäkringskassan", 1),
     ]
 
@@ -160,7 +160,7 @@ def test_track_f_figures(sjuharad, alice):
         "measures_in_progress": 1,
         "parties_by_kind": {"af": 0, "fk": 0, "kommun": 1, "region": 1, "other": 0},
         "parties_by_organisation": [
-            {"id": kommun("1490").pk, "name": "Borås", "kind": "kommun", "count": 1},
+            {"id": kommun("1490").pk, "name": "Borås stad", "kind": "kommun", "count": 1},
             {
                 "id": region("14").pk,
                 "name": "Västra Götalandsregionen",

@@ -133,7 +133,7 @@ def test_preparatory_groups_are_managed_by_the_kansli_with_confirmation(
     assert response.status_code == 302
     member = PreparatoryGroupMember.objects.get(group=group, user=bob)
     page = client.get(manage).content.decode()
-    assert "Södra gruppen" in page and "Borås" in page
+    assert "Södra gruppen" in page and "Borås stad" in page
 
     remove = reverse("group_member_remove", args=[sjuharad.pk, member.pk])
     confirm = client.post(remove)  # the button on the page: first the question

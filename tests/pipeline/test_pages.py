@@ -49,7 +49,12 @@ def test_forbund_page_shows_parties_and_board(client, alice, sjuharad, idea, nee
     create_measure(need, by=alice, title="Unga vuxna i rörelse")
     log_in(client, alice)
     page = client.get(reverse("forbund", args=[sjuharad.pk])).content.decode()
-    for party in ("Arbetsförmedlingen", "Försäkringskassan", "Borås", "Västra Götalandsregionen"):
+    for party in (
+        "Arbetsförmedlingen",
+        "Försäkringskassan",
+        "Borås stad",
+        "Västra Götalandsregionen",
+    ):
         assert party in page
     assert "Vägen vidare" in page and "Unga vuxna i rörelse" in page
     only_f = client.get(reverse("forbund", args=[sjuharad.pk]), {"track": "F"}).content.decode()
@@ -127,7 +132,7 @@ def test_r6_page_refuses_owner_agreed_without_mandates_and_changes_nothing(clien
         {"to": IdeaStep.OWNER_AGREED, "forum": "beredningsgrupp", "version": idea.version},
     )
     page = response.content.decode()
-    assert "Mandat saknas för: Borås" in page and "(R6)" in page
+    assert "Mandat saknas för: Borås stad" in page and "(R6)" in page
     idea.refresh_from_db()
     assert idea.step == IdeaStep.IDEA_DESIGNED
     assert IdeaTransition.objects.filter(idea=idea).count() == 1

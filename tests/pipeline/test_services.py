@@ -269,7 +269,9 @@ def test_r3_fk_owner_refused_when_a_party_does_not_cofinance(sjuharad, carin):
     with pytest.raises(PipelineError) as refusal:
         services.move_idea(idea, IdeaStep.OWNER_AGREED, by=carin)
     assert refused(refusal.value) == {"R3"}
-    assert "alla medverkande parter ska medfinansiera (gör det inte: Borås)" in str(refusal.value)
+    assert "alla medverkande parter ska medfinansiera (gör det inte: Borås stad)" in str(
+        refusal.value
+    )
     assert idea_state(idea) == before
 
     services.set_idea_party(
@@ -374,7 +376,7 @@ def test_r7_cofinanciers_decide_before_parties_decided(sjuharad, bob):
     with pytest.raises(PipelineError) as refusal:
         services.move_idea(idea, IdeaStep.PARTIES_DECIDED, by=bob, forum=Forum.PARTERNA)
     assert refused(refusal.value) == {"R7"}
-    assert "Beslut saknas för: Arbetsförmedlingen, Borås, Västra Götalandsregionen" in str(
+    assert "Beslut saknas för: Arbetsförmedlingen, Borås stad, Västra Götalandsregionen" in str(
         refusal.value
     )
     assert idea_state(idea) == before
@@ -389,7 +391,7 @@ def test_r7_only_owner_representative_submits(sjuharad, alice, bob, carin, dora)
                 idea, IdeaStep.SUBMITTED, by=not_owner, forum=Forum.PARTERNA
             )
         assert refused(refusal.value) == {"R7"}
-        assert "Bara projektägaren (Borås) skickar in ansökan" in str(refusal.value)
+        assert "Bara projektägaren (Borås stad) skickar in ansökan" in str(refusal.value)
         assert idea_state(idea) == before
 
     transition = services.move_idea_with_application(

@@ -1,12 +1,15 @@
 """All 290 kommuner and 21 regioner (SCB codes, NUTS 2), AF, FK and Svenska ESF-rådet.
 
-The CSV files ship in samsyn/parties/data/ with their sources in SOURCES.md there.
+The CSV files ship in samsyn/parties/data/ with their sources in SOURCES.md there. A kommun
+gets the name it uses itself ("Marks kommun", "Borås stad"), not SCB's short name.
 """
 
 import csv
 from pathlib import Path
 
 from django.db import migrations
+
+from samsyn.parties.names import official_kommun_name
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -35,7 +38,7 @@ def load(apps, schema_editor):
     with open(DATA / "kommuner.csv", encoding="utf-8") as f:
         Organisation.objects.bulk_create(
             Organisation(
-                name=row["kommun_name"],
+                name=official_kommun_name(row["kommun_name"]),
                 kind="kommun",
                 code=row["kommun_code"],
                 lan_code=row["lan_code"],

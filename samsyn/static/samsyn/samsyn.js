@@ -55,6 +55,11 @@
     var caption = legend || label || target;
     event.preventDefault();
     caption.scrollIntoView();
+    // A refusal of the whole record links to a section (the parties table): it takes the focus
+    // too, so the next Tab goes on from there.
+    if (!target.matches("a[href], button, input, select, textarea, summary, [tabindex]")) {
+      target.setAttribute("tabindex", "-1");
+    }
     target.focus({ preventScroll: true });
   }
 
