@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -26,6 +27,9 @@ from django.db import transaction
 T = TypeVar("T")
 
 TIMEOUT_SECONDS = 3600
+LOCK_SECONDS = 60  # a computation that takes longer than this lets the next one start
+WAIT_SECONDS = 10  # how long a reader waits for another request's computation
+POLL_SECONDS = 0.05
 EVERYWHERE = "all"
 
 
@@ -73,7 +77,24 @@ def cached(name: str, forbund_ids: Iterable[int], parts: object, compute: Callab
     raw = json.dumps([name, ids, parts, versions(ids)], default=str, sort_keys=True)
     key = f"followup:report:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
     value = cache.get(key)
-    if value is None:
+    if value is not None:
+        return value
+    # One computation per key at a time, on every node: when a write (or a fresh cache) makes
+    # fifty readers miss at once, one computes and the others wait for its answer instead of
+    # each running the same national-scale queries (the load test's first seconds).
+    lock = f"{key}:computing"
+    if not cache.add(lock, "1", timeout=LOCK_SECONDS):
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+            value = cache.get(key)
+            if value is not None:
+                return value
+        # The computing request died or is slow: answer anyway, never fail the page.
+        return compute()
+    try:
         value = compute()
         cache.set(key, value, TIMEOUT_SECONDS)
+    finally:
+        cache.delete(lock)
     return value

@@ -97,6 +97,9 @@ def _board_columns(steps, counts, items, step_label):
     ]
 
 
+BOARD_TRACKS = ("", "E", "F")  # both, ESF+ project ideas, Finsam measures
+
+
 @login_required
 def forbund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     forbund = access_forbund(request.user, pk)
@@ -108,6 +111,9 @@ def forbund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     measures = MeasureFilter(
         request.GET, queryset=Measure.objects.filter(need__forbund=forbund).select_related("need")
     )
+    if track not in BOARD_TRACKS:
+        ideas.form.add_error(None, "Välj ett av spåren i listan ”Spår”.")
+        track = ""
     context = {
         "forbund": forbund,
         "members": forbund.members.order_by("kind", "name"),

@@ -108,3 +108,44 @@ def test_report_cache_is_off_without_a_shared_cache(settings, sjuharad, alice):
     idea(a, alice, ("submitted", "2025-05-10"))
     followup_report(ReportParams(_one(sjuharad), YEAR_2025))
     assert not cache.get_many([f"followup:version:{sjuharad.pk}"])
+
+
+def test_readers_who_miss_at_once_wait_for_one_computation(monkeypatch):
+    """Fifty readers after a write: one computes the figures, the others get its answer."""
+    import threading
+    import time
+
+    from samsyn.followup import report_cache
+
+    calls = []
+
+    def slow() -> dict:
+        calls.append(1)
+        time.sleep(0.3)
+        return {"ideas": 7}
+
+    answers = []
+    readers = [
+        threading.Thread(target=lambda: answers.append(report_cache.cached("t", [1], [], slow)))
+        for _ in range(6)
+    ]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    assert len(calls) == 1
+    assert answers == [{"ideas": 7}] * 6
+
+
+def test_a_reader_answers_itself_when_the_computing_request_never_finishes(monkeypatch):
+    """Another node took the lock and died: the reader waits a little, then computes."""
+    from samsyn.followup import report_cache
+
+    monkeypatch.setattr(report_cache, "WAIT_SECONDS", 0.2)
+    original_add = cache.add
+
+    def add(key, *args, **kwargs):
+        return False if key.endswith(":computing") else original_add(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "add", add)
+    assert report_cache.cached("u", [2], [], lambda: {"ideas": 3}) == {"ideas": 3}
