@@ -42,7 +42,7 @@ class SamsynOIDCBackend(OIDCAuthenticationBackend):
 class _EnabledOnly:
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not settings.SAMSYN_OIDC_ENABLED:
-            raise Http404("Inloggning via organisationens inloggning är inte påslagen.")
+            raise Http404("Samsyn är inte inställt för inloggning med organisationens inloggning.")
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -112,7 +112,9 @@ class CallIn(Input):
     programme_area: str = Field(description="A–E, eller CARE i perioden 2014-2020.")
     thematic_areas: list[str] = Field(default_factory=list, description="Målområdenas koder.")
     decision_level: str = Field(description="national eller regional")
-    nuts2_code: str = Field("", description="Regionala handlingsplanens NUTS 2-kod, t.ex. SE23.")
+    nuts2_code: str = Field(
+        "", description="Regionala handlingsplanens NUTS 2-kod, till exempel SE23."
+    )
     budget_sek: int = Field(ge=1)
     min_participant_age: int = Field(15, ge=0, le=99)
     opens_on: dt.date
@@ -327,7 +329,7 @@ class RankingRow(Schema):
     rank: int | None
     tied: bool
     amount_sek: int
-    weighted_total: str | None = Field(description="Exakt bråk, t.ex. 13/4.")
+    weighted_total: str | None = Field(description="Exakt bråk, till exempel 13/4.")
     weighted_total_display: str
     cumulative_sek: int
     funded_sek: int
@@ -648,7 +650,7 @@ def set_cofinancing(
 )
 def submit(request: HttpRequest, application_id: int, payload: SubmitIn):
     """Registrera att ansökan är inskickad till ESF-rådet i Projektrummet+ (R4, R7, R8, R9,
-    A1–A5, A7); Samsyn skickar inget självt. Idén går till submitted, och parterna och
+    A1–A5, A7); Samsyn skickar inget självt. Idén går till steget `submitted`, och parterna och
     medfinansieringen i ansökan ligger fast (A9)."""
     user, application = _editable(request, application_id)
     services.submit_application(
@@ -673,9 +675,9 @@ def _recorder(request: HttpRequest, application_id: int) -> tuple[User, Applicat
     response={200: ApplicationOut, **WRITE_ERRORS},
 )
 def assessment(request: HttpRequest, application_id: int, payload: AssessmentIn):
-    """ESF-rådets bedömning: godkänd för prioritering eller ej godkänd (då avslutad, och idén
-    går till rejected). Registreras av projektägarens företrädare, kansliet eller den som
-    förvaltar utlysningen."""
+    """ESF-rådets bedömning: godkänd för prioritering eller inte godkänd (då avslutad, och idén
+    går till `rejected`). Projektägarens företrädare, kansliet eller den som förvaltar
+    utlysningen registrerar den."""
     user, application = _recorder(request, application_id)
     data = payload.model_dump()
     services.assess_application(application, by=user, expected_version=data.pop("version"), **data)

@@ -166,7 +166,7 @@ def _schema_message(error: dict[str, Any]) -> str:
     if kind in bounds.CODES:
         return error["msg"]
     if kind == "missing":
-        return "Fältet måste anges."
+        return "Fyll i fältet."
     if kind == "extra_forbidden":
         return "Okänt fält."
     if kind.startswith("int_"):

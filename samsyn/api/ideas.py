@@ -145,7 +145,8 @@ def list_transitions(request: HttpRequest, idea_id: int):
 
 @router.post("/{int:idea_id}/transitions", response={200: IdeaTransitionResult, **WRITE_ERRORS})
 def move(request: HttpRequest, idea_id: int, payload: TransitionIn):
-    """Flytta idén till ett nytt steg; reglerna R1–R7 prövas och brott ger 422 med regel-id."""
+    """Flytta idén till ett nytt steg. Samsyn prövar reglerna för steget (R1–R7); ett brott
+    ger 422 med regelns id."""
     user = current_user(request)
     idea = idea_for(user, idea_id)
     require(user, idea.need.forbund)

@@ -110,7 +110,8 @@ def list_transitions(request: HttpRequest, measure_id: int):
     "/{int:measure_id}/transitions", response={200: MeasureTransitionResult, **WRITE_ERRORS}
 )
 def move(request: HttpRequest, measure_id: int, payload: TransitionIn):
-    """Flytta insatsen till ett nytt steg; F3/F4 prövas och brott ger 422."""
+    """Flytta insatsen till ett nytt steg. Samsyn prövar reglerna för steget (F3, F4); ett
+    brott ger 422."""
     user = current_user(request)
     measure = measure_for(user, measure_id)
     require(user, measure.need.forbund)

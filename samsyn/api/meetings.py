@@ -201,7 +201,7 @@ class NeedFromItemIn(Input):
 
 class StepIn(Input):
     target: str = Field(description="idea eller measure")
-    to: str = Field(description="Steget, t.ex. idea_designed eller board_decided.")
+    to: str = Field(description="Steget, till exempel idea_designed eller board_decided.")
     note: str = ""
     stop_reason: str = ""
     version: int | None = Field(None, description="Projektidéns eller insatsens version.")
@@ -540,8 +540,8 @@ def add_attendee(request: HttpRequest, meeting_id: int, payload: AttendeeIn):
     "/meetings/{int:meeting_id}/agenda-items", response={201: AgendaItemOut, **WRITE_ERRORS}
 )
 def add_agenda_item(request: HttpRequest, meeting_id: int, payload: AgendaItemIn):
-    """Ny punkt. R1: ett styrelsemötes dagordning tar inte upp ESF+-idéer, utlysningar eller
-    ansökningar (422)."""
+    """Lägg till en punkt på dagordningen. Ett styrelsemötes dagordning tar inte upp
+    ESF+-idéer, utlysningar eller ansökningar (R1; annars 422)."""
     user = current_user(request)
     meeting = _meeting(user, meeting_id)
     require(user, meeting.owner, Action.PLAN)

@@ -101,7 +101,7 @@ class Violations(Schema):
                         {
                             "rule": "",
                             "code": "required",
-                            "message": "title: Fältet måste anges.",
+                            "message": "title: Fyll i fältet.",
                             "field": "title",
                         },
                     ]
@@ -209,7 +209,7 @@ def _steps(steps: list[str], labels: type[Choices]) -> list[dict]:
 
 
 class TransitionIn(Input):
-    to: str = Field(description="Steget att gå till (slug), t.ex. idea_designed.")
+    to: str = Field(description="Steget att gå till (slug), till exempel idea_designed.")
     forum: str = Field(
         Forum.BEREDNINGSGRUPP.value, description="Grund: " + ", ".join(Forum.values) + "."
     )

@@ -15,7 +15,7 @@ api = NinjaAPI(
     title="Samsyn API",
     version="1",
     description=(
-        "Samsyns pipeline: behov, projektidéer (ESF+) och Finsam-insatser. "
+        "Samsyns beredningsflöde: behov, projektidéer (ESF+) och Finsam-insatser. "
         "Autentisering: Authorization: Bearer <nyckel> (manage.py api_token <användarnamn>)."
     ),
     urls_namespace="api",

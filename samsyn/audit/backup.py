@@ -201,7 +201,9 @@ def _read_checked(source: Path, tmp: Path) -> dict:
         with tarfile.open(source, "r:gz") as archive:
             members = {m.name: m for m in archive.getmembers() if m.isfile()}
             if MANIFEST not in members:
-                raise BackupError("Arkivet saknar manifest.json; det är ingen Samsyn-backup.")
+                raise BackupError(
+                    "Arkivet saknar manifest.json; det är ingen säkerhetskopia av Samsyn."
+                )
             manifest = json.load(archive.extractfile(members[MANIFEST]))
             if manifest.get("format_version") != FORMAT_VERSION:
                 raise BackupError(
@@ -268,7 +270,7 @@ def restore_backup(
         if problems:
             raise BackupError(
                 "Arkivet passar inte den här versionen av Samsyn: " + problems + ". "
-                "Återställ med den version som gjorde backupen, eller migrera först."
+                "Återställ med den version som gjorde säkerhetskopian, eller migrera först."
             )
         call_command("migrate", database=using, interactive=False, verbosity=0)
         if database_has_data(using) and not force:

@@ -57,7 +57,7 @@ def can_review(user: User, call: Call) -> Decision:
     )
 
 
-RANKING_REFUSAL = "Prioriteringen är för dem som förvaltar eller bereder utlysningen."
+RANKING_REFUSAL = "Bara de som förvaltar eller bereder utlysningen ser prioriteringen."
 
 
 def can_see_ranking(user: User, call: Call) -> Decision:
@@ -97,8 +97,8 @@ def can_record_decision(user: User, application: Application) -> Decision:
         return Decision(True)
     return Decision(
         False,
-        "Beslut om ansökan registreras av projektägarens företrädare, förbundets kansli eller "
-        "den som förvaltar utlysningen.",
+        "Bara projektägarens företrädare, förbundets kansli eller den som förvaltar "
+        "utlysningen kan registrera beslut om ansökan.",
     )
 
 

@@ -45,9 +45,9 @@ class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Utkast")
     SUBMITTED = "submitted", _("Inskickad")
     APPROVED = "approved", _("Godkänd för prioritering")
-    NOT_APPROVED = "not_approved", _("Ej godkänd")
+    NOT_APPROVED = "not_approved", _("Inte godkänd")
     PRIORITISED = "prioritised", _("Prioriterad")
-    NOT_PRIORITISED = "not_prioritised", _("Ej prioriterad")
+    NOT_PRIORITISED = "not_prioritised", _("Inte prioriterad")
     GRANTED = "granted", _("Beviljad")
     REJECTED = "rejected", _("Avslagen")
 

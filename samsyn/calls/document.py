@@ -2,7 +2,7 @@
 
 Sections come in the order ESF-rådet assesses an application; each names who last changed
 what it shows (django-simple-history). A section Samsyn holds no field for says so
-("Ej ifyllt i Samsyn") rather than inventing text.
+("Inte ifyllt i Samsyn") rather than inventing text.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from samsyn.exports import docx_bytes, pdf_bytes
 from samsyn.parties.templatetags.swedish import tal
 from samsyn.pipeline.models import IdeaParty
 
-EMPTY = "Ej ifyllt i Samsyn"
+EMPTY = "Inte ifyllt i Samsyn"
 
 
 @dataclass
@@ -181,10 +181,10 @@ def sections(app: Application) -> list[Section]:
     if cofinancing:
         cofin_rows.append(["Summa medfinansiering", _kr(sum(c.amount_sek for c in cofinancing))])
     cofin = Section(
-        "8. Medfinansiering per finansiär",
+        "8. Medfinansiering per medfinansiär",
         [f"Sökt EU-stöd: {_kr(app.eu_share_sek) if app.eu_share_sek is not None else EMPTY}"]
         + ([] if cofinancing else [EMPTY]),
-        header=["Finansiär", "Belopp"] if cofinancing else [],
+        header=["Medfinansiär", "Belopp"] if cofinancing else [],
         rows=cofin_rows,
         changed=_changed(
             [

@@ -135,14 +135,14 @@ class _RecordedDecision(VersionedActionForm):
 
 class AssessmentForm(_RecordedDecision):
     prefix = "assessment"
-    approved = _yes_no(_("ESF-rådets bedömning"), _("Godkänd för prioritering"), _("Ej godkänd"))
+    approved = _yes_no(_("ESF-rådets bedömning"), _("Godkänd för prioritering"), _("Inte godkänd"))
     field_order = ["approved", "decided_on", "reference", "reason"]
 
 
 class PrioritisationForm(_RecordedDecision):
     prefix = "prioritisation"
     prioritised = _yes_no(
-        _("Strukturfondspartnerskapets beslut"), _("Prioriterad"), _("Ej prioriterad")
+        _("Strukturfondspartnerskapets beslut"), _("Prioriterad"), _("Inte prioriterad")
     )
     field_order = ["prioritised", "decided_on", "reference", "reason"]
 
@@ -162,7 +162,9 @@ class JavForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     reason = forms.CharField(
-        label=_("Omständigheter (t.ex. anställning hos projektägaren eller en medfinansiär)"),
+        label=_(
+            "Omständigheter (till exempel anställning hos projektägaren eller en medfinansiär)"
+        ),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

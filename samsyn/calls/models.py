@@ -40,7 +40,7 @@ class ProgrammePeriod(Bounded):
     )
     eligible_until = models.DateField(
         _("stödberättigande utgifter till och med"),
-        help_text=_("T.ex. 2029-12-31 för 2021–2027 (förordning (EU) 2021/1060 art. 63.2)."),
+        help_text=_("Till exempel 2029-12-31 för 2021–2027 (förordning (EU) 2021/1060 art. 63.2)."),
     )
     amount_fields = ("national_total_sek",)
     eu_share_percent = models.PositiveSmallIntegerField(_("EU-andel (procent)"))
@@ -498,7 +498,7 @@ class JavDeclaration(Bounded):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reviewer}: {'jävig' if self.disqualified else 'ej jävig'}"
+        return f"{self.reviewer}: {'jävig' if self.disqualified else 'inte jävig'}"
 
 
 class Score(Bounded):

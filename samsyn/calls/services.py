@@ -735,7 +735,7 @@ def assess_application(
             by=by,
             forum=Forum.ESF_RADET,
             basis_date=decided_on,
-            note=f"Ej godkänd vid ESF-rådets bedömning ({reference.strip()}): {reason.strip()}",
+            note=f"Inte godkänd vid ESF-rådets bedömning ({reference.strip()}): {reason.strip()}",
         )
     old = application.status
     application.status = ApplicationStatus.APPROVED if approved else ApplicationStatus.NOT_APPROVED
@@ -919,7 +919,8 @@ def declare_jav(
         raise CallsError(
             [
                 Violation(
-                    "J2", "Beskriv omständigheten som gör dig jävig, t.ex. din anställning (J2)."
+                    "J2",
+                    "Beskriv omständigheten som gör dig jävig, till exempel din anställning (J2).",
                 )
             ]
         )

@@ -46,7 +46,7 @@ class FollowupFilter(django_filters.FilterSet):
     )
     track = django_filters.ChoiceFilter(
         method=_keep,
-        choices=[("e", _("Spår E, ESF+-projekt")), ("f", _("Spår F, Finsam-insatser"))],
+        choices=[("e", _("Spår E: ESF+-projektidéer")), ("f", _("Spår F: Finsam-insatser"))],
         label=_("Spår"),
     )
 

@@ -66,7 +66,7 @@ INDICATORS = {
     "third_country_national_declined": _("Medborgare i tredjeland: vill inte uppge"),
     "foreign_background": _("Utländsk bakgrund"),
     "foreign_background_declined": _("Utländsk bakgrund: vill inte uppge"),
-    "minority": _("Minoritet (även marginaliserade grupper, t.ex. romer)"),
+    "minority": _("Minoritet (även marginaliserade grupper, till exempel romer)"),
     "minority_declined": _("Minoritet: vill inte uppge"),
     "homeless_or_housing_exclusion": _("Hemlösa eller utestängda från bostadsmarknaden"),
     "homeless_or_housing_exclusion_declined": _("Hemlöshet: vill inte uppge"),

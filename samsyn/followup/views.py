@@ -211,7 +211,7 @@ NATIONAL_SCHEMA = {
         "Definitionerna av måtten finns i Samsyns README (Uppföljning)."
     ),
     "fields": [
-        {"name": "nuts2_code", "type": "string", "description": "NUTS 2-kod, t.ex. SE23"},
+        {"name": "nuts2_code", "type": "string", "description": "NUTS 2-kod, till exempel SE23"},
         {"name": "nuts2_name", "type": "string", "description": "NUTS 2-regionens namn"},
         {"name": "year", "type": "integer", "description": "Kalenderår för händelsens datum"},
         *(
@@ -454,7 +454,7 @@ def participant_erase(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, "Personen är raderad; indikatorvärdena finns kvar utan koppling till henne."
+            request, "Personen är raderad; indikatorvärdena finns kvar utan koppling till personen."
         )
     return redirect(f"{project_kind(participant.project)}_participants", pk=participant.project.pk)
 

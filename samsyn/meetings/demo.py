@@ -308,7 +308,7 @@ def _network(forbund: Forbund, anna: User, users: dict[str, User]) -> None:
         title="Digitalt erfarenhetsutbyte om mottagandet",
         starts_at=_at(18, 13),
         ends_at=_at(18, 16),
-        place="Digitalt (länk skickas av samordnaren)",
+        place="Digitalt (samordnaren skickar en länk)",
         description="Kommuner i landet delar erfarenheter av mottagandet av skyddsbehövande.",
     )
     services.track_assignment(

@@ -75,7 +75,7 @@ class MeetingForm(VersionedForm):
         kind = data.get("kind")
         if owner is not None and kind:
             if isinstance(owner, Network) and kind != MeetingKind.NATVERK:
-                self.add_error("kind", _("Ett nätverks möte är ett nätverksmöte."))
+                self.add_error("kind", _("Ett möte i ett nätverk har typen nätverksmöte."))
             if isinstance(owner, Forbund) and kind == MeetingKind.NATVERK:
                 self.add_error("kind", _("Välj beredningsgruppens möte eller styrelsemöte."))
         return data
@@ -155,7 +155,7 @@ class StepForm(VersionedActionForm):
     )
     to_step = forms.ChoiceField(label=_("Nytt steg"))
     stop_reason = forms.ChoiceField(
-        label=_("Skäl (vid stopp)"),
+        label=_("Skäl (om arbetet stoppas)"),
         required=False,
         choices=[("", "–"), *StopReason.choices],
     )

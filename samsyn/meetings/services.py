@@ -106,7 +106,7 @@ def _check_kind(kind: str, forbund: Forbund | None, network: Network | None) -> 
     if kind not in MeetingKind.values:
         raise MeetingError(f"Okänd typ av möte: {kind}.")
     if network is not None and kind != MeetingKind.NATVERK:
-        raise MeetingError("Ett nätverks möte är ett nätverksmöte.")
+        raise MeetingError("Ett möte i ett nätverk har typen nätverksmöte.")
     if forbund is not None and kind == MeetingKind.NATVERK:
         raise MeetingError("Ett förbunds möte är beredningsgruppens möte eller ett styrelsemöte.")
 
@@ -581,7 +581,7 @@ def track_assignment(
     *, by: User, forbund: Forbund | None = None, network: Network | None = None, **data: Any
 ) -> GovernmentAssignment:
     if (forbund is None) == (network is None):
-        raise MeetingError("Ett regeringsuppdrag följs av ett förbund eller ett nätverk.")
+        raise MeetingError("Välj ett förbund eller ett nätverk som följer regeringsuppdraget.")
     assignment = GovernmentAssignment(
         forbund=forbund,
         network=network,

@@ -87,7 +87,7 @@ def _meeting_rows(meetings):
             m.title,
             m.get_kind_display(),
             str(m.owner),
-            "Justerat" if m.is_approved else "Ej justerat",
+            "Justerat" if m.is_approved else "Inte justerat",
         )
 
 

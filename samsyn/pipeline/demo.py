@@ -77,7 +77,7 @@ DEMO_USERS = [
 
 def demo_logins() -> list[tuple[str, str]]:
     labels = {
-        "admin": "administratör (alla förbund, Django-admin)",
+        "admin": "administratör (alla förbund och sidorna under Administration)",
         "anna": "förbundschef/kansli, Sjuhärad",
         "bertil": "beredningsgrupp, Borås stad",
         "cecilia": "beredningsgrupp, Försäkringskassan",
@@ -612,7 +612,7 @@ _IDEA_NOTES = {
     IdeaStep.IDEA_DESIGNED: "Parterna har förankrat idén internt.",
     IdeaStep.OWNER_AGREED: "Alla företrädare hade mandat.",
     IdeaStep.PARTIES_DECIDED: "Alla medfinansiärer har fattat beslut.",
-    IdeaStep.SUBMITTED: "Ansökan inskickad via ESF-rådets portal.",
+    IdeaStep.SUBMITTED: "Ansökan inskickad i ESF-rådets e-tjänst Projektrummet+.",
     IdeaStep.GRANTED: "ESF-rådet beviljade stöd.",
     IdeaStep.REJECTED: "ESF-rådet avslog: låg komplementaritet.",
 }

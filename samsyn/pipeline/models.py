@@ -143,7 +143,7 @@ class Idea(Track):
     )
     aimed_at_individuals = models.BooleanField(_("riktar sig till individer"), default=True)
     no_other_owner = models.BooleanField(
-        _("ingen annan part har beslutat att vara projektägare"), default=False
+        _("övriga parter avstår från att vara projektägare"), default=False
     )
     agreement_signed_on = models.DateField(
         _("överenskommelse om ansvar undertecknad"), null=True, blank=True

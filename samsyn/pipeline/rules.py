@@ -145,7 +145,7 @@ def r3_fk_owner_conditions(facts: IdeaFacts) -> list[Violation]:
     if not facts.need_in_preparatory_structure:
         missing.append("behovet ska ha identifierats i förbundets beredningsstruktur")
     if not facts.no_other_owner:
-        missing.append("ingen annan part ska ha beslutat att vara projektägare")
+        missing.append("övriga parter ska ha avstått från att vara projektägare")
     not_cofinancing = [p for p in facts.parties if not p.is_cofinancier]
     if not_cofinancing:
         missing.append(
@@ -322,8 +322,8 @@ def r8_budget_within_period(
         Violation(
             "R8",
             f"Budgetposten {line.label} ({line.starts_on:%Y-%m-%d}–{line.ends_on:%Y-%m-%d}) ligger "
-            f"utanför projektperioden {period_start:%Y-%m-%d}–{period_end:%Y-%m-%d}. Arbete före "
-            "och efter projektperioden finansieras inte av ESF+ (R8).",
+            f"utanför projektperioden {period_start:%Y-%m-%d}–{period_end:%Y-%m-%d}. ESF+ "
+            "finansierar inte arbete före och efter projektperioden (R8).",
         )
         for line in outside
     ]
@@ -354,7 +354,7 @@ def r9_programme_area(
         violations.append(
             Violation(
                 "R9",
-                f"Programområde {area.code} ({area.name}) kan bara sökas av {allowed} (R9).",
+                f"Bara {allowed} kan söka i programområde {area.code} ({area.name}) (R9).",
             )
         )
     codes = set(nuts2_codes)
@@ -374,7 +374,7 @@ def r9_programme_area(
 
 def e3_owner_among_parties(facts: IdeaFacts) -> list[Violation]:
     if facts.owner_id is None:
-        return [Violation("E3", "Ange vilken part som ska vara projektägare innan ni går vidare.")]
+        return [Violation("E3", "Ange vilken part som ska vara projektägare innan du går vidare.")]
     if facts.owner_id not in {p.organisation_id for p in facts.parties}:
         return [
             Violation(

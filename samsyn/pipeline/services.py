@@ -507,7 +507,7 @@ def _move_idea(
                 rules.Violation(
                     "R5",
                     "Idén ligger inom Finsam (målgrupp och medfinansiärer), så den lämnar inte "
-                    "rutinen. Vill ni inte gå vidare: stoppa idén och ange skälet (R5).",
+                    "rutinen. Vill du inte gå vidare? Stoppa då idén och ange skälet (R5).",
                 )
             )
         idea.left_routine_reason = (

@@ -34,7 +34,7 @@ def test_missing_fields_are_422_in_swedish(as_user, bob, sjuharad):
     response = as_user(bob).post("needs", {"forbund_id": sjuharad.pk, "title": "X"})
     problems = violations(response)
     assert {p["field"] for p in problems} == {"target_group", "identified_on"}
-    assert all("måste anges" in p["message"] for p in problems)
+    assert all("Fyll i fältet" in p["message"] for p in problems)
 
 
 def test_full_clean_errors_are_422_in_swedish(as_user, bob, sjuharad):

@@ -24,7 +24,7 @@ ORDER = [
     "5. Förankring hos parterna",
     "6. Horisontella principer",
     "7. Budget per år och kostnadsslag (kr)",
-    "8. Medfinansiering per finansiär",
+    "8. Medfinansiering per medfinansiär",
     "9. Tidsplan",
 ]
 # The section a person changed last → who the document must name under it.
@@ -35,7 +35,7 @@ CHANGED_BY = {
     "4. Organisation och kapacitet": "bob",
     "5. Förankring hos parterna": "bob",
     "7. Budget per år och kostnadsslag (kr)": "bob",
-    "8. Medfinansiering per finansiär": "bob",
+    "8. Medfinansiering per medfinansiär": "bob",
     "9. Tidsplan": "bob",
 }
 
@@ -117,7 +117,7 @@ def _assert_document(text: str, names: dict[str, str]) -> None:
     for title, who in CHANGED_BY.items():
         stamp = rf"Senast ändrad \d{{4}}-\d\d-\d\d \d\d:\d\d av {re.escape(names[who])}"
         assert re.search(stamp, parts[title]), title
-    cofin = parts["8. Medfinansiering per finansiär"]
+    cofin = parts["8. Medfinansiering per medfinansiär"]
     assert "1\u202f234\u202f567 kr" in cofin and "300\u202f000 kr" in cofin
     assert "1\u202f534\u202f567 kr" in cofin  # the sum, exact to the krona
     assert "400\u202f000 kr" in cofin  # the EU share asked for

@@ -52,7 +52,7 @@ def test_from_call_to_prioritisation_paper(page, log_in, visit, check_a11y, sjuh
     page.get_by_role("link", name="Utlysningar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Utlysningsplan: ESF+-utlysningar")
     check_a11y()
-    page.get_by_role("link", name="Ny utlysning").click()
+    page.get_by_role("link", name="Lägg upp en utlysning").click()
     check_a11y()
     field(page, "Namn").fill("Vägar tillbaka till arbete")
     field(page, "Beskrivning").fill("Rehabilitering och arbetsträning för sjukskrivna.")
@@ -145,9 +145,9 @@ def test_from_call_to_prioritisation_paper(page, log_in, visit, check_a11y, sjuh
     log_in("ture")
     visit(f"/ansokningar/{app.pk}/")
     field(page, "Är du jävig för den här ansökan?").select_option(label="Ja, jag är jävig")
-    field(page, "Omständigheter (t.ex. anställning hos projektägaren eller en medfinansiär)").fill(
-        "Anställd i Borås stad."
-    )
+    field(
+        page, "Omständigheter (till exempel anställning hos projektägaren eller en medfinansiär)"
+    ).fill("Anställd i Borås stad.")
     page.get_by_role("button", name="Spara jävsdeklarationen").click()
     expect(page.get_by_role("status")).to_contain_text("jävsdeklaration är sparad")
     expect(page.get_by_role("button", name="Spara bedömningen")).to_have_count(0)

@@ -32,7 +32,7 @@ def test_plan_a_meeting_write_minutes_record_a_need_and_approve(
 
     # Plan the meeting.
     page.get_by_role("link", name="Planera ett möte").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Planera möte")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Planera ett möte")
     check_a11y()
     field(page, "Förbund eller nätverk").select_option(
         label="Förbund: Sjuhärads samordningsförbund"
@@ -51,10 +51,10 @@ def test_plan_a_meeting_write_minutes_record_a_need_and_approve(
     meeting = Meeting.objects.get()
 
     # An attendee and an agenda item.
-    page.get_by_text("Lägg till deltagare").click()
+    page.get_by_text("Lägg till deltagare", exact=True).click()
     field(page, "Part").select_option(label="Borås stad")
     field(page, "Namn").fill("Bob Borås")
-    page.get_by_role("button", name="Lägg till", exact=True).click()
+    page.get_by_role("button", name="Lägg till deltagaren").click()
     expect(page.get_by_role("status")).to_contain_text("Deltagaren är tillagd.")
     check_a11y()
     new_item = page.locator(
@@ -116,7 +116,7 @@ def test_plan_a_meeting_write_minutes_record_a_need_and_approve(
 
     # Download the PDF.
     with page.expect_download() as download:
-        page.get_by_role("link", name="Protokoll (PDF)").click()
+        page.get_by_role("link", name="Ladda ner protokollet (PDF)").click()
     with open(download.value.path(), "rb") as f:
         assert f.read(4) == b"%PDF"
 

@@ -66,8 +66,8 @@ def test_a_need_becomes_an_idea_whose_parties_agree_on_an_owner(
     assert need.created_by == alice
 
     # Create an ESF+ idea for it, with Borås as the proposed owner.
-    page.get_by_role("link", name="Ny ESF+-projektidé").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ny ESF+-projektidé")
+    page.get_by_role("link", name="Registrera en ESF+-projektidé").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registrera en ESF+-projektidé")
     check_a11y()
     field(page, "Namn").fill("Vägen till arbete")
     field(page, "Föreslagen projektägare").select_option(label="Borås stad")
@@ -148,22 +148,22 @@ def test_keyboard_reaches_the_skip_link_and_the_board_filter_updates_in_place(
     expect(page.locator("main#innehall")).to_be_focused()
 
     # The track filter (htmx, served from our own /static/) swaps the board without reloading.
-    expect(page.get_by_role("heading", name="Spår F – Finsam-insatser")).to_be_visible()
+    expect(page.get_by_role("heading", name="Spår F: Finsam-insatser")).to_be_visible()
     page.evaluate("window.samePage = true")
     with page.expect_response(lambda r: is_board_update(r, "E")) as board:
         field(page, "Spår").select_option("E")
     assert board.value.ok
-    expect(page.get_by_role("heading", name="Spår F – Finsam-insatser")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Spår F: Finsam-insatser")).to_have_count(0)
     expect(page).to_have_url(re.compile(r"track=E"))
-    expect(page.get_by_role("heading", name="Spår E – ESF+-projektidéer")).to_be_visible()
+    expect(page.get_by_role("heading", name="Spår E: ESF+-projektidéer")).to_be_visible()
     expect(page.get_by_role("link", name="Idé på tavlan")).to_be_visible()
     assert page.evaluate("window.samePage") is True, "the filter reloaded the whole page"
     check_a11y()
 
     with page.expect_response(lambda r: is_board_update(r, "F")):
         field(page, "Spår").select_option("F")
-    expect(page.get_by_role("heading", name="Spår E – ESF+-projektidéer")).to_have_count(0)
-    expect(page.get_by_role("heading", name="Spår F – Finsam-insatser")).to_be_visible()
+    expect(page.get_by_role("heading", name="Spår E: ESF+-projektidéer")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Spår F: Finsam-insatser")).to_be_visible()
     check_a11y()
 
 

@@ -39,7 +39,13 @@ def test_meeting_list_download_is_the_filtered_list(client, alice, beredning, bo
     rows = csv_rows(response) if fmt == "csv" else xlsx_rows(response)
     assert rows[0] == MEETING_HEADER
     assert rows[1:] == [
-        [local(board.starts_at), "Styrelsemöte", "Styrelsemöte", str(board.forbund), "Ej justerat"]
+        [
+            local(board.starts_at),
+            "Styrelsemöte",
+            "Styrelsemöte",
+            str(board.forbund),
+            "Inte justerat",
+        ]
     ]
 
 

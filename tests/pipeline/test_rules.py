@@ -134,7 +134,7 @@ def test_r2_forbund_cannot_be_project_owner():
 
 R3_FRAGMENTS = {
     "preparatory": "behovet ska ha identifierats i förbundets beredningsstruktur",
-    "other_owner": "ingen annan part ska ha beslutat att vara projektägare",
+    "other_owner": "övriga parter ska ha avstått från att vara projektägare",
     "cofinancing": "alla medverkande parter ska medfinansiera",
     "target_group": "målgruppen ska vara Finsams målgrupp",
     "finsam_parties": "medverkande och medfinansierande parter ska vara Finsam-parter",
@@ -403,7 +403,7 @@ def test_r8_budget_outside_project_period_refused():
         "Budgetposten Förstudie (2025-12-31–2026-06-30) ligger utanför projektperioden" in message
     )
     assert "2026-01-01–2027-12-31" in message
-    assert "Arbete före och efter projektperioden finansieras inte av ESF+" in message
+    assert "ESF+ finansierar inte arbete före och efter projektperioden" in message
 
     late = BudgetLine("Slutrapport", dt.date(2027, 9, 1), PERIOD_END + ONE_DAY)
     the_one(rules.r8_budget_within_period(PERIOD_START, PERIOD_END, [late]), "R8")
@@ -448,7 +448,7 @@ AREA_D = ProgrammeAreaFacts(
 
 def test_r9_area_b_only_af_and_area_d_only_norrland():
     message = the_one(rules.r9_programme_area(AREA_B, Kind.KOMMUN, ["SE23"]), "R9")
-    assert "Programområde B (Öka möjligheten till arbete) kan bara sökas av Arbetsförmedlingen" in (
+    assert "Bara Arbetsförmedlingen kan söka i programområde B (Öka möjligheten till arbete)" in (
         message
     )
     for kind in (Kind.FK, Kind.REGION, Kind.OTHER, None):

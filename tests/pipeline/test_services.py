@@ -288,7 +288,7 @@ def test_r3_fk_owner_refused_until_no_other_party_decided_to_own(sjuharad, carin
     with pytest.raises(PipelineError) as refusal:
         services.move_idea(idea, IdeaStep.OWNER_AGREED, by=carin)
     assert refused(refusal.value) == {"R3"}
-    assert "ingen annan part ska ha beslutat att vara projektägare" in str(refusal.value)
+    assert "övriga parter ska ha avstått från att vara projektägare" in str(refusal.value)
     assert idea_state(idea) == before
 
 
@@ -317,7 +317,7 @@ def test_r5_left_routine_only_when_outside_finsam(sjuharad, alice):
         services.move_idea(inside, IdeaStep.LEFT_ROUTINE, by=alice, note="Vill inte")
     assert refused(refusal.value) == {"R5"}
     assert "Idén ligger inom Finsam" in str(refusal.value)
-    assert "stoppa idén och ange skälet" in str(refusal.value)
+    assert "Stoppa då idén och ange skälet" in str(refusal.value)
     assert idea_state(inside) == before
 
     # The target group turns out not to be Finsam's: the idea leaves with that reason.

@@ -188,7 +188,7 @@ def test_login_page_offers_sso_only_when_configured(client, settings):
     settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "http://127.0.0.1:9/authorize"
     settings.OIDC_RP_CLIENT_ID = CLIENT_ID
     page = client.get(reverse("login")).content.decode()
-    assert "Logga in med e-legitimation/organisationens inloggning" in page
+    assert "Logga in med e-legitimation eller organisationens inloggning" in page
     assert client.get(reverse("oidc_authentication_init"))["Location"].startswith(
         "http://127.0.0.1:9/authorize?"
     )

@@ -9,8 +9,8 @@ from samsyn.audit.backup import default_name, write_backup
 
 class Command(BaseCommand):
     help = (
-        "Skriver en backup (tar.gz) med hela databasen, historiken och alla uppladdade filer. "
-        "Personnummer finns bara krypterade i den, som i databasen."
+        "Skriver en säkerhetskopia (tar.gz) med hela databasen, historiken och alla "
+        "uppladdade filer. Personnummer finns bara krypterade i den, som i databasen."
     )
 
     def add_arguments(self, parser):
@@ -25,4 +25,4 @@ class Command(BaseCommand):
         manifest = write_backup(target)
         rows = sum(manifest["counts"].values())
         files = len(manifest["files"]) - 1
-        self.stdout.write(f"Backup skriven till {target}: {rows} rader, {files} filer.")
+        self.stdout.write(f"Säkerhetskopian är skriven till {target}: {rows} rader, {files} filer.")

@@ -9,9 +9,9 @@ from samsyn.audit.backup import BackupError, restore_backup
 
 class Command(BaseCommand):
     help = (
-        "Återställer en backup från `manage.py backup`: kontrollerar arkivet och migreringarna, "
-        "migrerar, läser in allt i en transaktion och lägger tillbaka filerna. En databas med "
-        "data skrivs bara över med --force."
+        "Återställer en säkerhetskopia från `manage.py backup`: kontrollerar arkivet och "
+        "migreringarna, migrerar, läser in allt i en transaktion och lägger tillbaka filerna. "
+        "En databas med data skrivs bara över med --force."
     )
 
     def add_arguments(self, parser):

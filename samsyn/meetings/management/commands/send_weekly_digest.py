@@ -5,7 +5,10 @@ from samsyn.meetings.models import Network
 
 
 class Command(BaseCommand):
-    help = "Lägger veckobrevet för varje nätverk med prenumeranter i kö (skickas av db_worker)."
+    help = (
+        "Lägger veckobrevet för varje nätverk med prenumeranter i kö (bakgrundsprocessen "
+        "`db_worker` skickar dem)."
+    )
 
     def handle(self, *args, **options):
         networks = Network.objects.filter(subscriptions__isnull=False).distinct()

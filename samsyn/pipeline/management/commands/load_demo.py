@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Läser in demodata (Sjuhärads samordningsförbund m.m.) om den inte redan finns."
+    help = "Läser in demodata (bland annat Sjuhärads samordningsförbund) om den inte redan finns."
 
     def handle(self, *args, **options):
         # The demo spans every app, so it is assembled at project level (samsyn/demo.py).
