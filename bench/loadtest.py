@@ -1,6 +1,6 @@
 """Load test: Samsyn under gunicorn and PostgreSQL, 50 concurrent users. Prints figures only.
 
-    make loadtest                                # default scale, 30 s per phase
+    make loadtest                                # national scale (1.0), 30 s per phase
     LOADTEST_SCALE=0.02 LOADTEST_SECONDS=10 make loadtest
 
 1. (Re)creates the database samsyn_loadtest on PostgreSQL (LOADTEST_DATABASE_URL, default
@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 DB_NAME = os.environ.get("LOADTEST_DB_NAME", "samsyn_loadtest")
 ADMIN_URL = os.environ.get("LOADTEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-SCALE = float(os.environ.get("LOADTEST_SCALE", "0.2"))
+SCALE = float(os.environ.get("LOADTEST_SCALE", "1"))
 SECONDS = float(os.environ.get("LOADTEST_SECONDS", "30"))
 USERS = int(os.environ.get("LOADTEST_USERS", "50"))
 CORES = os.cpu_count() or 1

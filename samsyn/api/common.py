@@ -222,9 +222,7 @@ SCHEMA_CODES = {
     "enum": "invalid_choice",
 }
 
-TOO_BIG = (
-    "Innehållet i begäran är för stort (högst 2,5 MB JSON). Dela upp det i flera anrop."
-)
+TOO_BIG = "Innehållet i begäran är för stort (högst 2,5 MB JSON). Dela upp det i flera anrop."
 SERVER_ERROR = (
     "Ett fel uppstod i Samsyn; ingenting har sparats. Försök igen eller kontakta driften."
 )

@@ -386,7 +386,6 @@ class _BoundedIntegerLookup:
         low, high = self._target_range()
         return low <= value <= high
 
-
     def _keep_in_range(self) -> None:
         if self.rhs_is_direct_value() and isinstance(self.rhs, list | tuple | set):
             self.rhs = [v for v in self.rhs if self._in_range(v)]

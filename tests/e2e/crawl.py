@@ -304,9 +304,11 @@ def crawl_user(
     context.route(lambda url: not crawl.local(url), lambda route: route.abort())
     context.on(
         "request",
-        lambda request: None
-        if crawl.local(request.url) or request.url.startswith(("data:", "blob:", "about:"))
-        else crawl.findings.append(Finding("foreign-request", request.url, "annan värd", role)),
+        lambda request: (
+            None
+            if crawl.local(request.url) or request.url.startswith(("data:", "blob:", "about:"))
+            else crawl.findings.append(Finding("foreign-request", request.url, "annan värd", role))
+        ),
     )
     page = context.new_page()
     try:
@@ -340,7 +342,7 @@ def crawl_user(
                     continue
                 seen.add(final)
                 url, key = final, route_key(crawl, final)
-            content_type = (response.headers.get("content-type", "") if response else "")
+            content_type = response.headers.get("content-type", "") if response else ""
             if not content_type.startswith("text/html"):
                 continue
             started = time.monotonic()

@@ -10,9 +10,7 @@ from samsyn.followup.models import Participant
 from tests.auth import log_in
 
 
-def test_import_template_is_linked_and_its_swedish_columns_are_read_back(
-    client, running_idea, bob
-):
+def test_import_template_is_linked_and_its_swedish_columns_are_read_back(client, running_idea, bob):
     log_in(client, bob)
     page = client.get(f"/projektideer/{running_idea.pk}/deltagare/")
     link = re.search(r'href="([^"]+)"[^>]*>Ladda ner mallen', page.content.decode())

@@ -119,9 +119,7 @@ def story(sjuharad, alice, bob):
         expected_version=application.version,
     )
     idea.refresh_from_db()
-    pipeline.move_idea(
-        idea, "running", by=alice, forum=Forum.PARTERNA, basis_date=TODAY
-    )
+    pipeline.move_idea(idea, "running", by=alice, forum=Forum.PARTERNA, basis_date=TODAY)
 
     followup.add_staff(idea, bob, by=alice)
     idea.refresh_from_db()

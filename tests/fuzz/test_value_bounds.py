@@ -139,8 +139,14 @@ def test_value_bounds_a_steps_date_follows_the_previous_step(sjuharad, alice, bo
     move_idea(idea, "idea_designed", by=alice, basis_date=dt.date(2026, 3, 5))
     idea.refresh_from_db()
     with pytest.raises(PipelineError) as refused:
-        move_idea(idea, "stopped", by=alice, basis_date=dt.date(2026, 3, 4), stop_reason="other",
-                  note="Annat")
+        move_idea(
+            idea,
+            "stopped",
+            by=alice,
+            basis_date=dt.date(2026, 3, 4),
+            stop_reason="other",
+            note="Annat",
+        )
     assert "föregående steg" in refused.value.violations[0].message
     future = timezone.localdate() + dt.timedelta(days=3)
     with pytest.raises(PipelineError) as refused:

@@ -42,15 +42,21 @@ def test_production_defaults_persistent_connections_with_health_checks():
     assert sqlite["CONN_MAX_AGE"] == 60 and sqlite["CONN_HEALTH_CHECKS"] is True
     postgres = _settings_with(DATABASE_URL="postgres://samsyn@db/samsyn")["db"]
     assert postgres["CONN_MAX_AGE"] == 60 and postgres["CONN_HEALTH_CHECKS"] is True
-    # Web requests never start parallel workers unless the operator asks for them.
-    assert postgres["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=0"
+    # Web requests never start parallel workers unless the operator asks for them, and the
+    # planner prices random reads as on SSD.
+    assert postgres["OPTIONS"]["options"] == (
+        "-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
+    )
     tuned = _settings_with(
         DATABASE_URL="postgres://samsyn@db/samsyn",
         SAMSYN_DB_CONN_MAX_AGE="0",
         SAMSYN_DB_PARALLEL_WORKERS="2",
+        SAMSYN_DB_RANDOM_PAGE_COST="4",
     )["db"]
     assert tuned["CONN_MAX_AGE"] == 0
-    assert tuned["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=2"
+    assert tuned["OPTIONS"]["options"] == (
+        "-c max_parallel_workers_per_gather=2 -c random_page_cost=4.0"
+    )
 
 
 def test_production_defaults_cache_is_shared_only_when_configured_and_sessions_stay_revocable():
