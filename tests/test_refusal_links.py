@@ -207,3 +207,13 @@ def test_a_form_without_visible_fields_links_to_its_summary_heading():
     form = Hidden(data={}, prefix="submit")
     assert summary_target(form, "Något hindrar (R7).") == "submit-fel-rubrik"
     assert summary_target(form, "Något hindrar (R7).", {"R7": "budget"}) == "budget"
+
+
+def test_a_stop_without_a_reason_links_to_the_reason_and_other_to_the_note(
+    client, alice, unready_idea
+):
+    log_in(client, alice)
+    page = move_idea(client, unready_idea, to="stopped")
+    assert target_of(page, "Ange skälet till att arbetet stoppas") == "id_stop_reason"
+    page = move_idea(client, unready_idea, to="stopped", stop_reason="other")
+    assert target_of(page, "Beskriv skälet i anteckningen") == "id_note"

@@ -558,10 +558,12 @@ def _check_forum(forum: str) -> None:
 
 
 def _stop_reason_problems(stop_reason: str, note: str) -> list[rules.Violation]:
+    # The field is named as the rule, like a bound on one value: pages put the error on it.
     if stop_reason not in StopReason.values:
-        return [rules.Violation("", "Ange skälet till att arbetet stoppas.")]
+        return [rules.Violation("stop_reason", "Ange skälet till att arbetet stoppas.", "required")]
     if stop_reason == StopReason.OTHER and not note.strip():
-        return [rules.Violation("", "Beskriv skälet i anteckningen när du väljer ”Annat skäl”.")]
+        message = "Beskriv skälet i anteckningen när du väljer ”Annat skäl”."
+        return [rules.Violation("note", message, "required")]
     return []
 
 
