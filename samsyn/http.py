@@ -94,7 +94,7 @@ def summary_target(form, message: str, places: Mapping[str, str] | None = None) 
         return places[""]
     visible = form.visible_fields()
     if visible:
-        return visible[0].id_for_label
+        return visible[0].id_for_label or visible[0].auto_id  # a tick-box group: its container
     return f"{form.prefix or 'formular'}-fel-rubrik"
 
 

@@ -74,3 +74,27 @@ def test_choice_labels_in_filters_offer_alla(filterset):
             and not isinstance(flt, django_filters.MultipleChoiceFilter)
         ):
             assert labels and labels[0] == "Alla", (name, labels)
+
+
+def _ctrl_click_lists(fields) -> list[str]:
+    return [
+        name
+        for name, field in fields
+        if isinstance(field.widget, forms.SelectMultiple)
+        and not isinstance(field.widget, forms.CheckboxSelectMultiple)
+    ]
+
+
+def test_no_form_or_filter_offers_a_ctrl_click_list():
+    """Several choices are tick boxes, never a multi-select where one plain click drops every
+    choice made before (the förbund's members, the follow-up's förbund, the steps)."""
+    lists = [
+        f"{form_class.__name__}.{name}"
+        for form_class in FORMS
+        for name in _ctrl_click_lists(form_class.base_fields.items())
+    ] + [
+        f"{filterset.__name__}.{name}"
+        for filterset in FILTERSETS
+        for name in _ctrl_click_lists((n, f.field) for n, f in filterset.base_filters.items())
+    ]
+    assert lists == []

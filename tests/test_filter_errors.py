@@ -59,6 +59,10 @@ def _shows_as_not_applied(html: str, name: str) -> bool:
     return chosen in ([], [""], ["unknown"])
 
 
+def _summary(html: str) -> str:
+    return re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
+
+
 def _links(html: str) -> list[str]:
     return [h for h in re.findall(r'href="(/[^"#?]*)"', html) if not h.startswith("/static/")]
 
@@ -116,4 +120,8 @@ def test_every_filter_field_says_when_its_value_cannot_be_used(client, demo):
                 continue
             elif "Filtret kunde inte användas" not in html:
                 failures.append(f"{url}: felrutan säger inte att filtret inte kunde användas")
+            else:
+                for target in re.findall(r'<a href="#([^"]*)"', _summary(html)):
+                    if html.count(f'id="{target}"') != 1:
+                        failures.append(f"{url}: felrutans länk #{target} leder ingenstans")
     assert not failures, "\n".join(failures)

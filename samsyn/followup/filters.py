@@ -35,6 +35,9 @@ class FollowupFilter(django_filters.FilterSet):
         method="in_forbund",
         queryset=Forbund.objects.select_related("organisation"),
         label=_("Förbund"),
+        # Tick boxes with a search field, not a Ctrl-click list where one plain click drops
+        # every förbund chosen before.
+        widget=forms.CheckboxSelectMultiple(attrs={"data-searchable": "ja"}),
     )
     region = django_filters.CharFilter(
         method="in_region", label=_("Region (länskod eller NUTS 2-kod)")

@@ -117,6 +117,7 @@ def forbund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "forbund": forbund,
         "members": forbund.members.order_by("kind", "name"),
+        "refusal_places": {"": "id_track"},  # the board's own filter form starts with "Spår"
         "track": track,
         "filter": ideas,
         "owners": member_parties(forbund),
