@@ -38,6 +38,10 @@ class Organisation(Bounded):
         ]
 
     def __str__(self) -> str:
+        # Gotland's municipality is also its region and signs as Region Gotland: where both
+        # stand in one list (a Gotland förbund's parties), the kommun says so.
+        if self.kind == OrganisationKind.KOMMUN and self.name.startswith("Region "):
+            return f"{self.name} (kommun)"
         return self.name
 
 

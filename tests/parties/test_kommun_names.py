@@ -110,3 +110,11 @@ def test_migration_renames_short_names_keeps_changed_ones_and_can_run_again_and_
     assert Organisation.objects.get(kind=OrganisationKind.REGION, code="09").name == (
         "Region Gotland"
     )
+
+
+def test_region_gotland_as_kommun_and_as_region_are_told_apart_where_both_are_listed(db):
+    from tests.factories import kommun, region
+
+    assert str(region("09")) == "Region Gotland"
+    assert str(kommun("0980")) == "Region Gotland (kommun)"
+    assert str(kommun("1490")) == "Borås stad"
