@@ -15,19 +15,6 @@ import pytest
 from samsyn.parties.choices import Role
 from tests.factories import af, fk, kommun, make_forbund, person, region
 
-# The longest tests first: with `-n auto`, xdist hands out tests in collection order, and a
-# browser crawl that starts last keeps one worker busy minutes after the others are done
-# (CI must stay under 20 minutes). Longest first: the crawler, the other browser tests.
-FIRST = ("tests/e2e/test_crawler.py", "tests/e2e/")
-
-
-def pytest_collection_modifyitems(config, items) -> None:
-    def rank(item) -> int:
-        path = item.nodeid
-        return next((n for n, prefix in enumerate(FIRST) if path.startswith(prefix)), len(FIRST))
-
-    items.sort(key=rank)  # stable: the order within each group is kept
-
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:

@@ -83,7 +83,9 @@ def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], ids: dict) -
     run()
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the migrated reference data is put back first, whatever transactional
+# test ran before on this worker (their teardown flushes the database).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_api_never_breaks_and_matches_its_schema(live_server, subtests):
     load_everything()  # passwords hashed fast: see conftest
     headers = {"Authorization": f"Bearer {issue_api_token(User.objects.get(username='anna'))}"}
