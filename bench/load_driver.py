@@ -114,6 +114,8 @@ def server_cpu_seconds(master: int) -> float:
 
 
 BUDGET_HEADER = "x-samsyn-budget"
+# "hit": answered from the page cache (samsyn/page_cache.py)
+PAGE_CACHE_HEADER = "x-samsyn-page-cache"
 
 
 def parse_budget(value: str | None) -> tuple[float, float, int] | None:
@@ -136,11 +138,19 @@ class Record:
     budgets: dict[str, list[tuple[float, float, int]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    # the same, for the requests that the page cache did not answer (a first ask, or after a write)
+    uncached: dict[str, list[tuple[float, float, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
-    def add(self, name: str, started: float, ok: bool, what: str = "", budget=None) -> None:
+    def add(
+        self, name: str, started: float, ok: bool, what: str = "", budget=None, hit: bool = False
+    ) -> None:
         self.latencies[name].append((time.monotonic() - started) * 1000)
         if budget is not None:
             self.budgets[name].append(budget)
+            if not hit:
+                self.uncached[name].append(budget)
         if not ok:
             self.errors[name] += 1
             if len(self.examples) < 5:
@@ -274,8 +284,10 @@ def _run_user(index, plan, client, barrier, phases, results) -> None:
                 record.add(name, started, False, f"{path}: {exc!r}")
                 client.close()
                 continue
-            budget = parse_budget({k.lower(): v for k, v in answer.items()}.get(BUDGET_HEADER))
-            record.add(name, started, status == 200, f"{path} gave {status}", budget)
+            lowered = {k.lower(): v for k, v in answer.items()}
+            budget = parse_budget(lowered.get(BUDGET_HEADER))
+            hit = lowered.get(PAGE_CACHE_HEADER) == "hit"
+            record.add(name, started, status == 200, f"{path} gave {status}", budget, hit)
         barrier.wait()
     client.close()
 
@@ -293,6 +305,8 @@ class Budget:
     queries: float
     p50: float
     p95: float
+    hit_share: float = 0.0  # of the requests, the share the page cache answered
+    uncached_cpu_ms: float = math.nan  # mean CPU of the others (Python + PostgreSQL)
 
     @property
     def cpu_ms(self) -> float:
@@ -305,14 +319,21 @@ def budgets(
     """Per endpoint, from the budget headers; `outside_ms` is gunicorn's CPU per request that no
     header sees (HTTP parsing, the worker loop), added evenly to every request."""
     merged_budgets: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+    merged_uncached: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
     for r in records:
         if r is not None:
             for name, values in r.budgets.items():
                 merged_budgets[name].extend(values)
+            for name, values in r.uncached.items():
+                merged_uncached[name].extend(values)
     result = {}
     for name, values in merged_budgets.items():
         n = len(values)
         ordered = sorted(latencies.get(name, []))
+        missed = merged_uncached.get(name, [])
+        missed_cpu = math.nan
+        if missed:
+            missed_cpu = sum(v[0] + v[1] for v in missed) / len(missed) + outside_ms
         result[name] = Budget(
             requests=n,
             python_ms=sum(v[0] for v in values) / n + outside_ms,
@@ -320,6 +341,8 @@ def budgets(
             queries=sum(v[2] for v in values) / n,
             p50=percentile(ordered, 50),
             p95=percentile(ordered, 95),
+            hit_share=1 - len(missed) / n,
+            uncached_cpu_ms=missed_cpu,
         )
     return result
 
@@ -344,7 +367,8 @@ def budget_table(rows: dict[str, Budget], order: list[str], floor: Budget) -> tu
     width = max([len(n) for n in names] + [8])
     lines = [
         f"{'endpoint':<{width}} {'requests':>8} {'python':>7} {'pg':>7} {'cpu':>7} "
-        f"{'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'cpu/floor':>9} {'p95/floor':>9}"
+        f"{'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'cpu/floor':>9} {'p95/floor':>9} "
+        f"{'cached':>6} {'cpu uncached':>12}"
     ]
     worst = ("", 0.0, 0.0, 0.0)
     for name, b in [*((n, rows[n]) for n in names), ("floor", floor)]:
@@ -353,7 +377,8 @@ def budget_table(rows: dict[str, Budget], order: list[str], floor: Budget) -> tu
         lines.append(
             f"{name:<{width}} {b.requests:8d} {b.python_ms:7.1f} {b.postgres_ms:7.1f} "
             f"{b.cpu_ms:7.1f} {b.queries:7.1f} {b.p50:8.1f} {b.p95:8.1f} "
-            f"{comma(cpu_ratio) + '×':>9} {comma(p95_ratio) + '×':>9}"
+            f"{comma(cpu_ratio) + '×':>9} {comma(p95_ratio) + '×':>9} "
+            f"{b.hit_share * 100:5.0f}% {b.uncached_cpu_ms:12.1f}"
         )
         ratio = max(cpu_ratio, p95_ratio)
         if name != "floor" and ratio > worst[1]:

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Users who see participant data give their second factor before any other page.
     "samsyn.accounts.middleware.SecondFactorMiddleware",
+    # Pages seen before, unchanged since, from the shared cache (samsyn/page_cache.py).
+    "samsyn.page_cache.PageCacheMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the Swedish lock-out page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -18,6 +18,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.conf import settings
@@ -31,6 +32,17 @@ LOCK_SECONDS = 60  # a computation that takes longer than this lets the next one
 WAIT_SECONDS = 10  # how long a reader waits for another request's computation
 POLL_SECONDS = 0.05
 EVERYWHERE = "all"
+# Bumped with every write, whichever förbund: one version for what shows every förbund's data.
+ANY_WRITE = "any"
+
+
+# How many bumps this thread's request has made: a page computed while it wrote is not kept
+# (samsyn/page_cache.py).
+_bumps: ContextVar[int] = ContextVar("samsyn_data_version_bumps", default=0)
+
+
+def writes_so_far() -> int:
+    return _bumps.get()
 
 
 def enabled() -> bool:
@@ -41,7 +53,8 @@ def _version_key(scope: int | str) -> str:
     return f"followup:version:{scope}"
 
 
-def versions(forbund_ids: Iterable[int]) -> list[str]:
+def versions(forbund_ids: Iterable[int | str]) -> list[str]:
+    """The data versions of EVERYWHERE and of these förbund (or ANY_WRITE)."""
     keys = [_version_key(EVERYWHERE), *(_version_key(pk) for pk in forbund_ids)]
     found = cache.get_many(keys)
     missing = [k for k in keys if k not in found]
@@ -64,7 +77,8 @@ def bump(forbund_ids: Iterable[int | str]) -> None:
     """
     if not enabled():
         return
-    ids = list(forbund_ids)
+    ids = [*forbund_ids, ANY_WRITE]
+    _bumps.set(_bumps.get() + 1)
     _bump_now(ids)
     transaction.on_commit(lambda: _bump_now(ids))
 

@@ -1,4 +1,11 @@
-"""Every write that a follow-up figure depends on bumps the data version of its förbund.
+"""Every write to a Samsyn record bumps a data version: its förbund's, or everyone's.
+
+The follow-up figures (samsyn/followup/report_cache.py) and the cached pages
+(samsyn/page_cache.py) are keyed by these versions. A record that belongs to one förbund (a
+need, an idea or a measure and what hangs off them, a participant) bumps that förbund; any other
+record (organisations, roles, calls, meetings, networks, users …) bumps the version that every
+key holds (EVERYWHERE). Coarse where it must be, never missing: every model of Samsyn's apps is
+connected, not a list of them.
 
 Signals rather than the verbs: the verbs, the admin, the import and a restore all save through
 the models, so no door can forget it. Bulk writes (the participant import) bump by hand.
@@ -6,11 +13,13 @@ the models, so no door can forget it. Bulk writes (the participant import) bump 
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from simple_history.models import HistoricalChanges
 
 from samsyn.followup import report_cache
 from samsyn.followup.models import Participant
-from samsyn.parties.models import Forbund, Organisation
+from samsyn.parties.models import User
 from samsyn.pipeline.models import (
     Idea,
     IdeaParty,
@@ -47,29 +56,40 @@ def forbund_of_project(idea_id: int | None, measure_id: int | None) -> list[int]
     return ids or None
 
 
-def _changed(sender, instance, raw: bool = False, **kwargs) -> None:
+def _changed(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:
     if not report_cache.enabled():
         return
+    if sender is User and update_fields is not None and set(update_fields) <= UNSHOWN_USER_FIELDS:
+        return  # a log-in: nothing any page shows has changed
     # A restore (raw) loads rows in any order: its lookups could miss, so bump everything.
     ids = None if raw else _forbund_of(instance)
     report_cache.bump(ids if ids else [report_cache.EVERYWHERE])
 
 
-def _everywhere(sender, **kwargs) -> None:
-    report_cache.bump([report_cache.EVERYWHERE])
-
-
-def _measure_parties(sender, instance, action: str, **kwargs) -> None:
+def _m2m_changed(sender, instance, action: str, **kwargs) -> None:
     if action.startswith("post_"):
         _changed(sender, instance)
 
 
+# Django's log-in saves last_login alone; no page shows it.
+UNSHOWN_USER_FIELDS = frozenset({"last_login"})
+
+
+def versioned_models() -> list[type]:
+    """Every model of Samsyn's own apps, except the history rows their saves write anyway."""
+    return [
+        model
+        for model in apps.get_models()
+        if model.__module__.startswith("samsyn.") and not issubclass(model, HistoricalChanges)
+    ]
+
+
 def connect() -> None:
-    for model in (Need, Idea, Measure, IdeaParty, IdeaTransition, MeasureTransition, Participant):
-        post_save.connect(_changed, sender=model, dispatch_uid=f"followup-version-{model}")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"followup-version-d-{model}")
-    for model in (Organisation, Forbund):
-        post_save.connect(_everywhere, sender=model, dispatch_uid=f"followup-version-{model}")
-        post_delete.connect(_everywhere, sender=model, dispatch_uid=f"followup-version-d-{model}")
-    m2m_changed.connect(_everywhere, sender=Forbund.members.through, dispatch_uid="fv-members")
-    m2m_changed.connect(_measure_parties, sender=Measure.parties.through, dispatch_uid="fv-mp")
+    for model in versioned_models():
+        name = model._meta.label
+        post_save.connect(_changed, sender=model, dispatch_uid=f"data-version-{name}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"data-version-d-{name}")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            uid = f"data-version-m2m-{through._meta.label}"
+            m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=uid)
